@@ -1,0 +1,221 @@
+"""The one command line entry point, ``gced-news``: commands parse options and call the library."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from crawler import __version__, store
+from crawler.config import Config, ConfigError, find_config_path, load_config
+from crawler.replay import ArchiveError, read_archive
+
+logger = logging.getLogger("gced_news")
+
+EXIT_LOCKED = 3
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _configure_logging(level: str) -> None:
+    """Readable lines on a terminal; one key=value line per event elsewhere (cron)."""
+    if sys.stderr.isatty():
+        fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    else:
+        fmt = "ts=%(asctime)s level=%(levelname)s logger=%(name)s msg=%(message)r"
+    logging.basicConfig(level=level.upper(), format=fmt, stream=sys.stderr, force=True)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="gced-news")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Config file (default: $GCED_NEWS_CONFIG, ./gced-news.toml, else built-in defaults).",
+)
+@click.option("--log-level", default=None, help="DEBUG, INFO, WARNING or ERROR (default: from config).")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None, log_level: str | None) -> None:
+    """gced-news: news on global citizenship education and children's rights, collected,
+    curated and published as a static digest."""
+    path = find_config_path(config_path, os.environ.get("GCED_NEWS_CONFIG"))
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _configure_logging(log_level or config.crawl.log_level)
+    ctx.obj = {"config": config, "log_level": log_level}
+
+
+def _config(ctx: click.Context) -> Config:
+    config: Config = ctx.obj["config"]
+    return config
+
+
+def _archive_option(func: Any) -> Any:
+    return click.option(
+        "--archive",
+        type=click.Path(exists=True, path_type=Path),
+        help="Replay this recorded archive (folder or WARC) instead of the network.",
+    )(func)
+
+
+def _check_archive(archive: Path | None) -> None:
+    if archive is None:
+        return
+    try:
+        read_archive(archive)
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _do_crawl(
+    ctx: click.Context,
+    source_names: tuple[str, ...],
+    since: str | None,
+    archive: Path | None,
+    record: Path | None,
+) -> dict[str, Any]:
+    from crawler.crawl import run_crawl
+
+    config = _config(ctx)
+    _check_archive(archive)
+    try:
+        sources = (
+            [config.source(name) for name in source_names]
+            if source_names
+            else config.enabled_sources()
+        )
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if since:
+        try:
+            datetime.strptime(since, "%Y-%m-%d")
+        except ValueError as exc:
+            raise click.ClickException(f"--since {since!r}: expected a date as YYYY-MM-DD") from exc
+    db = store.open_db(config.paths.database)
+    run_id = store.start_run(db, "crawl", _now())
+    report = run_crawl(
+        config, sources, archive=archive, record=record, since=since, log_level=ctx.obj["log_level"]
+    )
+    summary = report.as_dict()
+    store.finish_run(db, run_id, "ok", summary, _now())
+    for line in report.lines():
+        click.echo(line)
+    return summary
+
+
+@cli.command()
+@click.option("--source", "sources", multiple=True, help="Only this source (repeatable).")
+@click.option("--since", help="Also fetch items published since this date (YYYY-MM-DD).")
+@_archive_option
+@click.option(
+    "--record",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write every response fetched from the network to this archive folder.",
+)
+@click.pass_context
+def crawl(
+    ctx: click.Context,
+    sources: tuple[str, ...],
+    since: str | None,
+    archive: Path | None,
+    record: Path | None,
+) -> None:
+    """Fetch new items from the sources into the database."""
+    if archive and record:
+        raise click.ClickException("--archive and --record exclude each other")
+    _do_crawl(ctx, sources, since, archive, record)
+
+
+def _do_build(config: Config, out: Path) -> Path:
+    from crawler.digest import build_site
+
+    db = store.open_db(config.paths.database)
+    items = store.iter_items(db, statuses=("candidate", "approved", "featured"))
+    report = build_site(items, out, now=_now(), site_title=config.site.title)
+    click.echo(f"site: {report.written} files written, {report.unchanged} unchanged")
+    return report.index_path
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.pass_context
+def build(ctx: click.Context, out: Path | None) -> None:
+    """Build the static digest site from the database."""
+    config = _config(ctx)
+    index = _do_build(config, out or config.paths.site)
+    click.echo(f"index: {index.resolve()}")
+
+
+@contextmanager
+def _lock(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            click.echo(f"another nightly run holds {path}", err=True)
+            sys.exit(EXIT_LOCKED)
+        fh.write(str(os.getpid()))
+        fh.flush()
+        yield
+
+
+@cli.command()
+@_archive_option
+@click.pass_context
+def nightly(ctx: click.Context, archive: Path | None) -> None:
+    """Crawl every enabled source, then build the site (cron-safe: one run at a time).
+
+    Exit status: 0 done, 1 error, 3 another run holds the lock.
+    """
+    config = _config(ctx)
+    with _lock(config.paths.state / "nightly.lock"):
+        _do_crawl(ctx, (), None, archive, None)
+        index = _do_build(config, config.paths.site)
+    click.echo(f"index: {index.resolve()}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", required=True, help="The URL the page was fetched from.")
+@click.option("--source", "source_name", help="Apply this configured source's site rules.")
+@click.option("--language", help="The language the page is said to be in (a hint).")
+@click.pass_context
+def extract(
+    ctx: click.Context, file: Path, url: str, source_name: str | None, language: str | None
+) -> None:
+    """Print the JSON record extracted from one saved page."""
+    from pipelines import ExtractionError, process_page
+
+    config = _config(ctx)
+    rules = None
+    if source_name:
+        try:
+            rules = config.source(source_name).rules
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from exc
+    try:
+        record = process_page(
+            file.read_bytes(), url, source=source_name or "", language=language, rules=rules
+        )
+    except ExtractionError as exc:
+        raise click.ClickException(f"{file}: {exc}") from exc
+    click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+
+
+def main() -> None:
+    cli(prog_name="gced-news")

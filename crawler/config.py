@@ -1,0 +1,274 @@
+"""Load and validate the TOML configuration into frozen dataclasses.
+
+Where the config comes from, first found wins: an explicit path (``--config``), the
+``GCED_NEWS_CONFIG`` environment variable (read by the CLI, passed in here), ``./gced-news.toml``,
+else the built-in defaults alone. The file found is read over the built-in defaults
+(``crawler/defaults/gced-news.toml``): a key it sets replaces the default, a source it names
+replaces that source whole. Any unknown or mistyped key is a :class:`ConfigError` naming the
+key and the file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+DEFAULTS_PATH = Path(__file__).with_name("defaults") / "gced-news.toml"
+LOCAL_CONFIG = Path("gced-news.toml")
+SPIDERS = ("un_news", "unesco", "unicef", "undp", "generic")
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Paths:
+    database: Path
+    site: Path
+    archive: Path
+    state: Path
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    user_agent: str
+    download_delay: float
+    concurrent_requests_per_domain: int
+    max_page_bytes: int
+    obey_robots_txt: bool
+    log_level: str
+
+
+@dataclass(frozen=True)
+class SiteRules:
+    """Optional CSS selectors applied before generic extraction (trafilatura stays the fallback)."""
+
+    title: str | None = None
+    published: str | None = None
+    body: str | None = None
+    drop: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    name: str
+    spider: str
+    languages: tuple[str, ...]
+    allowed_domains: tuple[str, ...]
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    listings: tuple[str, ...] = ()
+    enabled: bool = True
+    rules: SiteRules = field(default_factory=SiteRules)
+
+    def feed_urls(self) -> list[tuple[str, str | None]]:
+        """Each configured feed as (url, language); ``{lang}`` templates expand per language."""
+        return _expand(self.feeds, self.languages)
+
+    def sitemap_urls(self) -> list[tuple[str, str | None]]:
+        return _expand(self.sitemaps, self.languages)
+
+    def listing_urls(self) -> list[tuple[str, str | None]]:
+        return _expand(self.listings, self.languages)
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    title: str
+
+
+@dataclass(frozen=True)
+class Config:
+    paths: Paths
+    crawl: CrawlSettings
+    site: SiteSettings
+    sources: Mapping[str, SourceConfig]
+    origin: str = "built-in defaults"
+
+    def source(self, name: str) -> SourceConfig:
+        try:
+            return self.sources[name]
+        except KeyError:
+            known = ", ".join(sorted(self.sources))
+            raise ConfigError(f"unknown source {name!r} (configured: {known})") from None
+
+    def enabled_sources(self) -> list[SourceConfig]:
+        return [s for s in self.sources.values() if s.enabled]
+
+
+def _expand(templates: tuple[str, ...], languages: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    urls: list[tuple[str, str | None]] = []
+    for template in templates:
+        if "{lang}" in template:
+            urls.extend((template.replace("{lang}", lang), lang) for lang in languages)
+        else:
+            urls.append((template, None))
+    return urls
+
+
+def find_config_path(explicit: str | Path | None, env_value: str | None) -> Path | None:
+    """The config file to read, or None for the built-in defaults alone."""
+    if explicit:
+        return Path(explicit)
+    if env_value:
+        return Path(env_value)
+    if LOCAL_CONFIG.is_file():
+        return LOCAL_CONFIG
+    return None
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read the defaults, then ``path`` over them, and validate the result."""
+    defaults = _read_toml(DEFAULTS_PATH)
+    if path is None:
+        return _build(defaults, str(DEFAULTS_PATH), "built-in defaults")
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found")
+    user = _read_toml(path)
+    return _build(_merge(defaults, user), str(path), str(path))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def _merge(defaults: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
+    merged = {key: dict(value) if isinstance(value, dict) else value for key, value in defaults.items()}
+    for key, value in user.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _build(raw: dict[str, Any], file: str, origin: str) -> Config:
+    _check_keys(raw, {"paths", "crawl", "site", "sources"}, file, "")
+    sources_raw = _table(raw, "sources", file, "")
+    sources = {name: _source(name, table, file) for name, table in sources_raw.items()}
+    return Config(
+        paths=_section(Paths, raw, "paths", file, convert=Path),
+        crawl=_section(CrawlSettings, raw, "crawl", file),
+        site=_section(SiteSettings, raw, "site", file),
+        sources=sources,
+        origin=origin,
+    )
+
+
+def _section(cls: type, raw: dict[str, Any], name: str, file: str, convert: Any = None) -> Any:
+    table = _table(raw, name, file, "")
+    names = {f.name for f in fields(cls)}
+    _check_keys(table, names, file, name + ".")
+    missing = names - table.keys()
+    if missing:
+        raise ConfigError(f"{file}: [{name}] lacks {', '.join(sorted(missing))}")
+    values = {}
+    for f in fields(cls):
+        value = table[f.name]
+        _check_type(value, f.type, file, f"{name}.{f.name}")
+        values[f.name] = convert(value) if convert else value
+    return cls(**values)
+
+
+_SOURCE_KEYS = {
+    "spider": "str",
+    "languages": "list",
+    "allowed_domains": "list",
+    "feeds": "list",
+    "sitemaps": "list",
+    "listings": "list",
+    "enabled": "bool",
+    "rules": "dict",
+}
+
+
+def _source(name: str, table: Any, file: str) -> SourceConfig:
+    where = f"sources.{name}"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{file}: {where} must be a table")
+    _check_keys(table, set(_SOURCE_KEYS), file, where + ".")
+    for key, kind in _SOURCE_KEYS.items():
+        if key in table:
+            _check_type(table[key], kind, file, f"{where}.{key}")
+    for key in ("spider", "languages", "allowed_domains"):
+        if key not in table:
+            raise ConfigError(f"{file}: {where} lacks the key {key!r}")
+    if table["spider"] not in SPIDERS:
+        raise ConfigError(
+            f"{file}: {where}.spider is {table['spider']!r}; expected one of {', '.join(SPIDERS)}"
+        )
+    if not (table.get("feeds") or table.get("sitemaps") or table.get("listings")):
+        raise ConfigError(f"{file}: {where} needs at least one of feeds, sitemaps or listings")
+    return SourceConfig(
+        name=name,
+        spider=table["spider"],
+        languages=tuple(table["languages"]),
+        allowed_domains=tuple(table["allowed_domains"]),
+        feeds=tuple(table.get("feeds", ())),
+        sitemaps=tuple(table.get("sitemaps", ())),
+        listings=tuple(table.get("listings", ())),
+        enabled=table.get("enabled", True),
+        rules=_rules(table.get("rules", {}), file, where + ".rules"),
+    )
+
+
+def _rules(table: dict[str, Any], file: str, where: str) -> SiteRules:
+    _check_keys(table, {"title", "published", "body", "drop"}, file, where + ".")
+    for key in ("title", "published", "body"):
+        if key in table:
+            _check_type(table[key], "str", file, f"{where}.{key}")
+    if "drop" in table:
+        _check_type(table["drop"], "list", file, f"{where}.drop")
+    return SiteRules(
+        title=table.get("title"),
+        published=table.get("published"),
+        body=table.get("body"),
+        drop=tuple(table.get("drop", ())),
+    )
+
+
+def _table(raw: dict[str, Any], name: str, file: str, prefix: str) -> dict[str, Any]:
+    value = raw.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{file}: {prefix}{name} must be a table")
+    return value
+
+
+def _check_keys(table: Mapping[str, Any], allowed: set[str], file: str, prefix: str) -> None:
+    for key in table:
+        if key not in allowed:
+            known = ", ".join(sorted(allowed))
+            raise ConfigError(f"{file}: unknown key {prefix}{key!r} (known: {known})")
+
+
+_PY_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "Path": (str,),
+    "bool": (bool,),
+    "int": (int,),
+    "float": (int, float),
+    "list": (list,),
+    "dict": (dict,),
+}
+
+
+def _check_type(value: Any, kind: Any, file: str, key: str) -> None:
+    kind = kind if isinstance(kind, str) else getattr(kind, "__name__", str(kind))
+    expected = _PY_TYPES.get(kind)
+    if expected is None:
+        return
+    if isinstance(value, bool) and bool not in expected:
+        expected = ()
+    if not isinstance(value, expected):
+        raise ConfigError(f"{file}: {key} must be {kind}, not {type(value).__name__} ({value!r})")
+    if kind == "list" and not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{file}: {key} must be a list of strings")

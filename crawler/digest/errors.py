@@ -1,0 +1,23 @@
+"""Errors raised by the site build."""
+
+from __future__ import annotations
+
+
+class DigestError(Exception):
+    """Base class for everything the site build refuses to do."""
+
+
+class InvalidItemError(DigestError, ValueError):
+    """An item breaks the contract of the store (for example an id that is not URL-safe)."""
+
+
+class OutputCollisionError(DigestError, ValueError):
+    """Two pages would be written to the same output file."""
+
+
+class UnsafeOutputPathError(DigestError, ValueError):
+    """A page would be written outside the output folder."""
+
+
+class TemplatesNotFoundError(DigestError, FileNotFoundError):
+    """The templates folder does not exist."""

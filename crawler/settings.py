@@ -1,0 +1,61 @@
+"""Scrapy settings, built from the config (and nothing else)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from crawler.config import Config
+
+
+def scrapy_settings(
+    config: Config,
+    *,
+    archive: Path | None = None,
+    record: Path | None = None,
+    log_level: str | None = None,
+) -> dict[str, Any]:
+    """Settings for one crawl: polite defaults, the pipelines, and the download path.
+
+    With ``archive`` every request is answered from that recorded archive, never the
+    network; with ``record`` every response from the network is written to that archive.
+    """
+    crawl = config.crawl
+    settings: dict[str, Any] = {
+        "BOT_NAME": "gced-news",
+        "SPIDER_MODULES": ["spiders"],
+        "USER_AGENT": crawl.user_agent,
+        "ROBOTSTXT_OBEY": crawl.obey_robots_txt,
+        "DOWNLOAD_DELAY": crawl.download_delay,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_requests_per_domain,
+        "AUTOTHROTTLE_ENABLED": True,
+        "AUTOTHROTTLE_START_DELAY": crawl.download_delay,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
+        "DOWNLOAD_MAXSIZE": crawl.max_page_bytes,
+        "DOWNLOAD_WARNSIZE": crawl.max_page_bytes // 2,
+        "RETRY_TIMES": 3,
+        "RETRY_HTTP_CODES": [429, 500, 502, 503, 504, 522, 524, 408],
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": log_level or crawl.log_level,
+        "FEED_EXPORT_ENCODING": "utf-8",
+        "ITEM_PIPELINES": {
+            "pipelines.scrapy.ProcessPagePipeline": 300,
+            "pipelines.scrapy.StorePipeline": 800,
+        },
+        "DOWNLOADER_MIDDLEWARES": {
+            "crawler.replay.ReplayMiddleware": 950,
+            "crawler.replay.RecordMiddleware": 960,
+        },
+        "GCED_DATABASE": str(config.paths.database),
+        "GCED_SOURCES": {name: source for name, source in config.sources.items()},
+    }
+    if archive is not None:
+        settings["GCED_REPLAY_ARCHIVE"] = str(archive)
+        # A replayed archive answers at once: waiting between requests only slows tests.
+        settings["DOWNLOAD_DELAY"] = 0
+        settings["AUTOTHROTTLE_ENABLED"] = False
+        settings["RETRY_TIMES"] = 1
+    if record is not None:
+        settings["GCED_RECORD_ARCHIVE"] = str(record)
+    return settings

@@ -1,0 +1,259 @@
+"""The only module that speaks SQL: schema, migrations, upserts and queries.
+
+Records are upserted by canonical URL. A crawl writes machine fields only; the editor's
+fields (status, edited title/summary/topics, notes) are never touched by it. A record whose
+machine fields changed keeps its previous values in ``item_history``; a record that did not
+change is not written at all, so a second run over the same pages changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+Outcome = Literal["new", "updated", "unchanged"]
+
+# Machine fields: what the pipelines produce and a crawl may overwrite.
+MACHINE_FIELDS: tuple[str, ...] = (
+    "url",
+    "canonical_url",
+    "source",
+    "title",
+    "text",
+    "summary",
+    "published",
+    "published_source",
+    "updated",
+    "updated_source",
+    "authors",
+    "image",
+    "language",
+    "title_language",
+    "language_confidence",
+    "title_language_confidence",
+    "topics",
+    "countries",
+    "relevance",
+    "relevance_reasons",
+    "content_hash",
+    "story_id",
+    "translations",
+)
+# Fields that say when, not what: they change on every crawl and do not make a record "changed".
+VOLATILE_FIELDS = ("crawled_at",)
+EDITOR_FIELDS = ("status", "edited_title", "edited_summary", "edited_topics", "notes")
+JSON_FIELDS = ("authors", "topics", "countries", "relevance_reasons", "translations", "edited_topics")
+STATUSES = ("candidate", "approved", "rejected", "featured")
+
+migrations = Migrations("gced-news")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    columns: dict[str, Any] = {"id": str}
+    for name in MACHINE_FIELDS:
+        columns[name] = float if name in _FLOAT_FIELDS else str
+    columns.update(
+        crawled_at=str,
+        first_seen=str,
+        last_changed=str,
+        status=str,
+        edited_title=str,
+        edited_summary=str,
+        edited_topics=str,
+        notes=str,
+    )
+    db["items"].create(columns, pk="id", defaults={"status": "candidate"}, not_null={"status"})
+    db["items"].create_index(["canonical_url"], unique=True)
+    db["items"].create_index(["story_id"])
+    db["items"].create_index(["content_hash"])
+    db["items"].create_index(["published"])
+    db["items"].enable_fts(["title", "summary", "text"], create_triggers=True)
+    db["item_history"].create(
+        {"id": int, "item_id": str, "changed_at": str, "previous": str},
+        pk="id",
+        foreign_keys=[("item_id", "items", "id")],
+    )
+    db["decisions"].create(
+        {"id": int, "item_id": str, "at": str, "action": str, "editor": str, "detail": str},
+        pk="id",
+        foreign_keys=[("item_id", "items", "id")],
+    )
+    db["runs"].create(
+        {"id": int, "command": str, "started": str, "finished": str, "outcome": str, "report": str},
+        pk="id",
+    )
+
+
+_FLOAT_FIELDS = {"language_confidence", "title_language_confidence", "relevance"}
+
+
+def open_db(path: Path | str) -> Database:
+    """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    migrations.apply(db)
+    return db
+
+
+def item_id(canonical_url: str) -> str:
+    """A short stable id for a canonical URL (used in site paths)."""
+    return hashlib.sha1(canonical_url.encode("utf-8")).hexdigest()[:12]
+
+
+def _to_row(record: Mapping[str, Any]) -> dict[str, Any]:
+    row = {}
+    for name in MACHINE_FIELDS + VOLATILE_FIELDS:
+        value = record.get(name)
+        if name in JSON_FIELDS and value is not None:
+            value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        row[name] = value
+    return row
+
+
+def _from_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    item = dict(row)
+    for name in JSON_FIELDS:
+        if item.get(name) is not None:
+            item[name] = json.loads(item[name])
+    return item
+
+
+def upsert_record(db: Database, record: Mapping[str, Any], now: datetime) -> Outcome:
+    """Insert or update one record by its canonical URL; editor fields are left alone."""
+    row = _to_row(record)
+    key = row["canonical_url"]
+    if not key:
+        raise ValueError(f"record for {record.get('url')!r} has no canonical_url")
+    stamp = now.astimezone(UTC).isoformat()
+    existing = next(db["items"].rows_where("canonical_url = ?", [key], limit=1), None)
+    with db.atomic():
+        if existing is None:
+            db["items"].insert(
+                {**row, "id": item_id(key), "first_seen": stamp, "last_changed": stamp}
+            )
+            return "new"
+        previous = {name: existing[name] for name in MACHINE_FIELDS}
+        current = {name: row[name] for name in MACHINE_FIELDS}
+        if previous == current:
+            return "unchanged"
+        db["item_history"].insert(
+            {
+                "item_id": existing["id"],
+                "changed_at": stamp,
+                "previous": json.dumps(previous, ensure_ascii=False, sort_keys=True),
+            }
+        )
+        db["items"].update(existing["id"], {**row, "last_changed": stamp})
+        return "updated"
+
+
+def get_item(db: Database, item_id_: str) -> dict[str, Any] | None:
+    row = next(db["items"].rows_where("id = ?", [item_id_], limit=1), None)
+    return _from_row(row) if row else None
+
+
+def get_by_url(db: Database, canonical_url: str) -> dict[str, Any] | None:
+    row = next(db["items"].rows_where("canonical_url = ?", [canonical_url], limit=1), None)
+    return _from_row(row) if row else None
+
+
+def iter_items(db: Database, *, statuses: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Items newest first, optionally only those with the given editor statuses."""
+    where, params = None, []
+    if statuses is not None:
+        wanted = list(statuses)
+        where = "status in ({})".format(", ".join("?" for _ in wanted))
+        params = wanted
+    order = "coalesce(published, crawled_at) desc, id"
+    for row in db["items"].rows_where(where, params, order_by=order):
+        yield _from_row(row)
+
+
+def count_items(db: Database) -> int:
+    return db["items"].count
+
+
+def known_urls(db: Database) -> set[str]:
+    return {row["url"] for row in db.query("select url from items")} | {
+        row["canonical_url"] for row in db.query("select canonical_url from items")
+    }
+
+
+def search(db: Database, query: str, limit: int = 20) -> list[dict[str, Any]]:
+    return [_from_row(row) for row in db["items"].search(query, limit=limit)]
+
+
+def record_decision(
+    db: Database, item_id_: str, action: str, editor: str, detail: Mapping[str, Any], now: datetime
+) -> None:
+    """Append one editor action to the decision log (never updated or deleted)."""
+    db["decisions"].insert(
+        {
+            "item_id": item_id_,
+            "at": now.astimezone(UTC).isoformat(),
+            "action": action,
+            "editor": editor,
+            "detail": json.dumps(dict(detail), ensure_ascii=False, sort_keys=True),
+        }
+    )
+
+
+def set_editor_fields(
+    db: Database, item_id_: str, fields: Mapping[str, Any], editor: str, now: datetime
+) -> None:
+    """Change editor fields of one item and log the decision, in one transaction."""
+    unknown = set(fields) - set(EDITOR_FIELDS)
+    if unknown:
+        raise ValueError(f"not editor fields: {', '.join(sorted(unknown))}")
+    if "status" in fields and fields["status"] not in STATUSES:
+        raise ValueError(f"unknown status {fields['status']!r}")
+    values = {
+        k: json.dumps(v, ensure_ascii=False) if k in JSON_FIELDS and v is not None else v
+        for k, v in fields.items()
+    }
+    with db.atomic():
+        db["items"].update(item_id_, values)
+        record_decision(db, item_id_, "edit", editor, fields, now)
+
+
+def start_run(db: Database, command: str, now: datetime) -> int:
+    table = db["runs"]
+    table.insert({"command": command, "started": now.astimezone(UTC).isoformat()})
+    return int(table.last_pk)
+
+
+def finish_run(
+    db: Database, run_id: int, outcome: str, report: Mapping[str, Any], now: datetime
+) -> None:
+    db["runs"].update(
+        run_id,
+        {
+            "finished": now.astimezone(UTC).isoformat(),
+            "outcome": outcome,
+            "report": json.dumps(dict(report), ensure_ascii=False, sort_keys=True),
+        },
+    )
+
+
+def last_runs(db: Database, limit: int = 10) -> list[dict[str, Any]]:
+    rows = db["runs"].rows_where(order_by="id desc", limit=limit)
+    return [{**row, "report": json.loads(row["report"] or "{}")} for row in rows]
+
+
+def counts_by(db: Database, column: str) -> list[tuple[str, str, int]]:
+    """(source, value, count) rows: items per source and ``column`` (language, status...)."""
+    if column not in ("language", "status", "title_language"):
+        raise ValueError(f"cannot count by {column!r}")
+    sql = f"select source, {column} as value, count(*) as n from items group by source, {column}"
+    return [(row["source"], row["value"], row["n"]) for row in db.query(sql)]

@@ -1,0 +1,113 @@
+"""Pipelines: one raw page in, one record out — extract → dates → language → topics → dedup.
+
+``process_page`` is the whole chain as one plain function; the Scrapy item pipeline, the
+``extract`` command, re-processing and the tests all call it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from crawler.config import SiteRules
+from pipelines import dates, dedup, topics
+from pipelines.extract import ExtractionError, extract
+from pipelines.language import detect_fields, normalise_tag
+
+__all__ = ["ExtractionError", "process_page", "url_language"]
+
+_URL_LANG = re.compile(r"^/(?:feed/view/)?([a-z]{2,3}(?:-[a-z]{2,4})?)(?:/|$)", re.IGNORECASE)
+
+
+def url_language(url: str) -> str | None:
+    """The language segment a URL starts with (``/ru/story/...`` → ``ru``), if any."""
+    match = _URL_LANG.match(urlsplit(url).path)
+    return normalise_tag(match.group(1)) if match else None
+
+
+def process_page(
+    html: str | bytes,
+    url: str,
+    *,
+    source: str = "",
+    title: str | None = None,
+    published: str | None = None,
+    summary: str | None = None,
+    image: str | None = None,
+    language: str | None = None,
+    lastmod: str | None = None,
+    rules: SiteRules | None = None,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    **_ignored: Any,
+) -> dict[str, Any]:
+    """The record for one article page fetched from ``url``.
+
+    Keyword hints come from what led to the page (a feed entry's title, date, summary, image
+    and language, a sitemap's lastmod); the page's own evidence wins over them.
+    Raises :class:`ExtractionError` for a page that holds no article.
+    """
+    moment = now()
+    page = extract(html, url, rules)
+    canonical = dedup.canonical_url(url, page.canonical)
+
+    candidates = list(page.date_candidates)
+    if published:
+        candidates.append(("published", published, "feed"))
+    if lastmod:
+        candidates.append(("updated", lastmod, "sitemap"))
+    if found := dates.url_date(canonical):
+        candidates.append(("published", found, "url"))
+    published_at, updated_at = dates.choose_dates(candidates, moment)
+
+    record_title = page.title or title or ""
+    hints = _language_hints(canonical, page.html_lang, page.alternates, language)
+    title_lang, body_lang = detect_fields(record_title, page.text, hints)
+    tagging = topics.tag(record_title, page.text)
+    translations = {
+        normalise_tag(lang): link
+        for lang, link in page.alternates.items()
+        if dedup.canonical_url(link) != canonical
+    }
+    return {
+        "url": url,
+        "canonical_url": canonical,
+        "source": source,
+        "title": record_title,
+        "text": page.text,
+        "summary": page.description or summary or page.first_paragraph,
+        "published": published_at.value if published_at else None,
+        "published_source": published_at.source if published_at else None,
+        "updated": updated_at.value if updated_at else None,
+        "updated_source": updated_at.source if updated_at else None,
+        "authors": page.authors,
+        "image": page.image or image,
+        "language": body_lang.language,
+        "language_confidence": round(body_lang.confidence, 3),
+        "title_language": title_lang.language,
+        "title_language_confidence": round(title_lang.confidence, 3),
+        "topics": tagging.topics,
+        "countries": tagging.countries,
+        "relevance": tagging.relevance,
+        "relevance_reasons": tagging.reasons,
+        "content_hash": dedup.content_hash(page.text),
+        "story_id": dedup.story_id(canonical, page.alternates),
+        "translations": translations,
+        "crawled_at": moment.astimezone(UTC).isoformat(),
+    }
+
+
+def _language_hints(
+    url: str, html_lang: str | None, alternates: dict[str, str], feed_language: str | None
+) -> tuple[str, ...]:
+    """What the page claims about its language, strongest first, without repeats."""
+    claimed = [url_language(url), html_lang]
+    claimed += [lang for lang, link in alternates.items() if dedup.canonical_url(link) == url]
+    claimed.append(feed_language)
+    hints: list[str] = []
+    for tag in claimed:
+        if tag and normalise_tag(tag) not in hints:
+            hints.append(normalise_tag(tag))
+    return tuple(hints)

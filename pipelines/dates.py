@@ -1,0 +1,85 @@
+"""Dates: ``published`` and ``updated`` chosen apart, each from the best evidence, with its source.
+
+Evidence, strongest first: a configured site rule, JSON-LD, article meta tags, a ``<time>``
+element in the article, the feed entry, trafilatura's guess, the URL. A date in the future or
+before 1945 is rejected. Values are timezone-aware ISO 8601 (naive dates are taken as UTC).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from dateutil import parser as dateutil_parser
+
+EARLIEST = datetime(1945, 1, 1, tzinfo=UTC)
+# A page dated up to a day ahead is a timezone artefact, not the future.
+FUTURE_SLACK = timedelta(days=1)
+
+_RANK = ("rule", "json-ld", "meta", "time[datetime]", "feed", "trafilatura", "sitemap", "url")
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])(?:/(0[1-9]|[12]\d|3[01]))?/")
+
+
+@dataclass(frozen=True)
+class Dated:
+    value: str  # ISO 8601, timezone-aware
+    source: str  # where it came from: "json-ld:datePublished", "feed", "url", ...
+
+
+def parse_date(value: str) -> datetime | None:
+    """A timezone-aware datetime from an ISO or common textual date, or None."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = dateutil_parser.parse(value)
+        except (ValueError, OverflowError):
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def url_date(url: str) -> str | None:
+    """``/2025/03/`` or ``/2025/03/11/`` in a URL, as an ISO date."""
+    match = _URL_DATE.search(url)
+    if not match:
+        return None
+    year, month, day = match.group(1), match.group(2), match.group(3) or "01"
+    return f"{year}-{month}-{day}"
+
+
+def _rank(source: str) -> int:
+    family = source.split(":", 1)[0]
+    return _RANK.index(family) if family in _RANK else len(_RANK)
+
+
+def plausible(moment: datetime, now: datetime) -> bool:
+    return EARLIEST <= moment <= now + FUTURE_SLACK
+
+
+def choose_dates(
+    candidates: Iterable[tuple[str, str, str]], now: datetime
+) -> tuple[Dated | None, Dated | None]:
+    """The best (published, updated) from (kind, value, source) candidates."""
+    best: dict[str, tuple[int, datetime, str]] = {}
+    for kind, value, source in candidates:
+        moment = parse_date(value)
+        if moment is None or not plausible(moment, now):
+            continue
+        rank = _rank(source)
+        if kind not in best or rank < best[kind][0]:
+            best[kind] = (rank, moment, source)
+    if "updated" in best and "published" in best and best["updated"][1] <= best["published"][1]:
+        del best["updated"]
+    return _dated(best.get("published")), _dated(best.get("updated"))
+
+
+def _dated(found: tuple[int, datetime, str] | None) -> Dated | None:
+    if found is None:
+        return None
+    _, moment, source = found
+    return Dated(moment.isoformat(), source)

@@ -1,0 +1,1 @@
+"""One Scrapy spider per source; they discover and fetch, and hold no extraction logic."""
