@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,12 @@ def _configure_logging(level: str) -> None:
         fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
     else:
         fmt = "ts=%(asctime)s level=%(levelname)s logger=%(name)s msg=%(message)r"
-    logging.basicConfig(level=level.upper(), format=fmt, stream=sys.stderr, force=True)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(fmt))
+    handler.setLevel(level.upper())  # Scrapy sets its own loggers to DEBUG: filter here
+    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    # trafilatura warns about every page it finds no text in; our own log line says it once.
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
 @click.group()
@@ -45,7 +50,9 @@ def _configure_logging(level: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Config file (default: $GCED_NEWS_CONFIG, ./gced-news.toml, else built-in defaults).",
 )
-@click.option("--log-level", default=None, help="DEBUG, INFO, WARNING or ERROR (default: from config).")
+@click.option(
+    "--log-level", default=None, help="DEBUG, INFO, WARNING or ERROR (default: from config)."
+)
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, log_level: str | None) -> None:
     """gced-news: news on global citizenship education and children's rights, collected,
@@ -102,13 +109,19 @@ def _do_crawl(
         raise click.ClickException(str(exc)) from exc
     if since:
         try:
-            datetime.strptime(since, "%Y-%m-%d")
+            date.fromisoformat(since)
         except ValueError as exc:
             raise click.ClickException(f"--since {since!r}: expected a date as YYYY-MM-DD") from exc
     db = store.open_db(config.paths.database)
     run_id = store.start_run(db, "crawl", _now())
     report = run_crawl(
-        config, sources, archive=archive, record=record, since=since, log_level=ctx.obj["log_level"]
+        config,
+        sources,
+        archive=archive,
+        record=record,
+        since=since,
+        log_level=ctx.obj["log_level"],
+        progress=sys.stderr.isatty(),
     )
     summary = report.as_dict()
     store.finish_run(db, run_id, "ok", summary, _now())

@@ -19,6 +19,8 @@ from typing import Any
 DEFAULTS_PATH = Path(__file__).with_name("defaults") / "gced-news.toml"
 LOCAL_CONFIG = Path("gced-news.toml")
 SPIDERS = ("un_news", "unesco", "unicef", "undp", "generic")
+# Drupal pagers (all four sites are Drupal) and the standard rel=next.
+DEFAULT_NEXT_PAGE = "li.pager__item--next a, a[rel~=next], link[rel~=next]"
 
 
 class ConfigError(ValueError):
@@ -62,8 +64,17 @@ class SourceConfig:
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     listings: tuple[str, ...] = ()
+    article_patterns: tuple[str, ...] = ()
+    next_page: str = DEFAULT_NEXT_PAGE
+    agency: str = ""
+    country: str | None = None
     enabled: bool = True
     rules: SiteRules = field(default_factory=SiteRules)
+
+    @property
+    def publisher(self) -> str:
+        """What records name as their ``source``: the agency (unicef), else the source name."""
+        return self.agency or self.name
 
     def feed_urls(self) -> list[tuple[str, str | None]]:
         """Each configured feed as (url, language); ``{lang}`` templates expand per language."""
@@ -142,7 +153,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _merge(defaults: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
-    merged = {key: dict(value) if isinstance(value, dict) else value for key, value in defaults.items()}
+    merged = {
+        key: dict(value) if isinstance(value, dict) else value for key, value in defaults.items()
+    }
     for key, value in user.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
             merged[key] = {**merged[key], **value}
@@ -186,6 +199,10 @@ _SOURCE_KEYS = {
     "feeds": "list",
     "sitemaps": "list",
     "listings": "list",
+    "article_patterns": "list",
+    "next_page": "str",
+    "agency": "str",
+    "country": "str",
     "enabled": "bool",
     "rules": "dict",
 }
@@ -216,6 +233,10 @@ def _source(name: str, table: Any, file: str) -> SourceConfig:
         feeds=tuple(table.get("feeds", ())),
         sitemaps=tuple(table.get("sitemaps", ())),
         listings=tuple(table.get("listings", ())),
+        article_patterns=tuple(table.get("article_patterns", ())),
+        next_page=table.get("next_page", DEFAULT_NEXT_PAGE),
+        agency=table.get("agency", ""),
+        country=table.get("country"),
         enabled=table.get("enabled", True),
         rules=_rules(table.get("rules", {}), file, where + ".rules"),
     )

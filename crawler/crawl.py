@@ -12,49 +12,51 @@ from typing import Any
 from scrapy import Spider
 from scrapy.crawler import CrawlerProcess
 
+from crawler import store
 from crawler.config import Config, SourceConfig
 from crawler.settings import scrapy_settings
 
 OUTCOMES = ("new", "updated", "unchanged", "failed")
+FETCHES = ("requests", "not_modified", "skipped_known", "entry_points_failed", "errors")
 
 
 @dataclass
 class CrawlReport:
-    """Per source and language: pages stored new, updated, unchanged, failed; plus requests."""
+    """What one crawl did.
 
-    rows: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
-    requests: dict[str, int] = field(default_factory=dict)
-    not_modified: dict[str, int] = field(default_factory=dict)
-    errors: dict[str, int] = field(default_factory=dict)
+    ``pages``: per (source, language), pages stored new, updated, unchanged, or failed.
+    ``fetches``: per configured source, requests made, 304s, known links not fetched again,
+    and errors logged.
+    """
+
+    pages: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
+    fetches: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def total(self, outcome: str) -> int:
-        return sum(row.get(outcome, 0) for row in self.rows.values())
+        if outcome in FETCHES:
+            return sum(row.get(outcome, 0) for row in self.fetches.values())
+        return sum(row.get(outcome, 0) for row in self.pages.values())
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "sources": {
-                f"{source}/{language}": counts for (source, language), counts in sorted(self.rows.items())
-            },
-            "requests": self.requests,
-            "not_modified": self.not_modified,
-            "errors": self.errors,
-            "totals": {outcome: self.total(outcome) for outcome in OUTCOMES},
+            "pages": {f"{s}/{lang}": counts for (s, lang), counts in sorted(self.pages.items())},
+            "fetches": dict(sorted(self.fetches.items())),
+            "totals": {name: self.total(name) for name in OUTCOMES + FETCHES},
         }
 
     def lines(self) -> list[str]:
-        header = f"{'source':<12} {'lang':<8} " + " ".join(f"{o:>9}" for o in OUTCOMES)
-        out = [header]
-        for (source, language), counts in sorted(self.rows.items()):
+        out = [f"{'source':<10} {'lang':<8} " + " ".join(f"{o:>9}" for o in OUTCOMES)]
+        for (source, language), counts in sorted(self.pages.items()):
             cells = " ".join(f"{counts.get(o, 0):>9}" for o in OUTCOMES)
-            out.append(f"{source:<12} {language:<8} {cells}")
-        for source in sorted(self.requests):
+            out.append(f"{source:<10} {language:<8} {cells}")
+        for name, row in sorted(self.fetches.items()):
             out.append(
-                f"{source}: {self.requests[source]} requests, "
-                f"{self.not_modified.get(source, 0)} not modified (304), "
-                f"{self.errors.get(source, 0)} errors logged"
+                f"{name}: {row.get('requests', 0)} requests, {row.get('not_modified', 0)} not"
+                f" modified (304), {row.get('skipped_known', 0)} known links skipped,"
+                f" {row.get('entry_points_failed', 0)} entry points failed,"
+                f" {row.get('errors', 0)} errors"
             )
-        totals = ", ".join(f"{self.total(o)} {o}" for o in OUTCOMES)
-        out.append(f"total: {totals}")
+        out.append("total: " + ", ".join(f"{self.total(o)} {o}" for o in OUTCOMES))
         return out
 
 
@@ -66,30 +68,30 @@ def spider_class(name: str) -> type[Spider]:
     raise LookupError(f"spiders.{name} defines no spider named {name!r}")
 
 
-def report_from_stats(source: str, stats: Mapping[str, Any]) -> CrawlReport:
-    report = CrawlReport()
-    rows: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+def report_from_stats(source: SourceConfig, stats: Mapping[str, Any]) -> CrawlReport:
+    pages: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     for key, value in stats.items():
         parts = key.split("/")
         if len(parts) == 4 and parts[0] == "gced" and parts[1] in OUTCOMES:
-            rows[(parts[2], parts[3])][parts[1]] = int(value)
-    report.rows = dict(rows)
-    report.requests[source] = int(stats.get("downloader/request_count", 0))
-    report.not_modified[source] = int(stats.get("downloader/response_status_count/304", 0))
-    report.errors[source] = int(stats.get("log_count/ERROR", 0))
-    return report
+            pages[(parts[2], parts[3])][parts[1]] = int(value)
+    fetches = {
+        "requests": int(stats.get("downloader/request_count", 0)),
+        "not_modified": int(stats.get("downloader/response_status_count/304", 0)),
+        "skipped_known": int(stats.get(f"gced/skipped_known/{source.publisher}", 0)),
+        "entry_points_failed": int(stats.get(f"gced/discovery_errors/{source.publisher}", 0)),
+        "errors": int(stats.get("log_count/ERROR", 0)),
+    }
+    return CrawlReport(pages=dict(pages), fetches={source.name: fetches})
 
 
 def merge(reports: Iterable[CrawlReport]) -> CrawlReport:
     merged = CrawlReport()
     for report in reports:
-        for key, counts in report.rows.items():
-            row = merged.rows.setdefault(key, {})
+        for key, counts in report.pages.items():
+            row = merged.pages.setdefault(key, {})
             for outcome, n in counts.items():
                 row[outcome] = row.get(outcome, 0) + n
-        merged.requests.update(report.requests)
-        merged.not_modified.update(report.not_modified)
-        merged.errors.update(report.errors)
+        merged.fetches.update(report.fetches)
     return merged
 
 
@@ -101,17 +103,33 @@ def run_crawl(
     record: Path | None = None,
     since: str | None = None,
     log_level: str | None = None,
+    progress: bool = False,
 ) -> CrawlReport:
     """Crawl ``sources`` (each its own Scrapy crawler, run together) and report.
 
     Scrapy's reactor cannot restart: call this once per process.
     """
-    settings = scrapy_settings(config, archive=archive, record=record, log_level=log_level)
-    process = CrawlerProcess(settings, install_root_handler=False)
+    settings = scrapy_settings(
+        config, archive=archive, record=record, log_level=log_level, progress=progress
+    )
+    db = store.open_db(config.paths.database)
+    known, validators = store.known_pages(db), store.entry_validators(db)
+    retry = {source.name: store.pages_to_retry(db, source.name) for source in sources}
+    db.close()
+    process = CrawlerProcess(settings)
     crawlers = []
     for source in sources:
         crawler = process.create_crawler(spider_class(source.spider))
-        process.crawl(crawler, source_name=source.name, since=since)
-        crawlers.append((source.name, crawler))
+        process.crawl(
+            crawler,
+            source_name=source.name,
+            since=since,
+            known=known,
+            validators=validators,
+            retry=retry[source.name],
+        )
+        crawlers.append((source, crawler))
     process.start()
-    return merge(report_from_stats(name, crawler.stats.get_stats()) for name, crawler in crawlers)
+    return merge(
+        report_from_stats(source, crawler.stats.get_stats()) for source, crawler in crawlers
+    )

@@ -4,6 +4,7 @@ An archive is a folder a maintainer can read and edit by hand::
 
     index.jsonl          one JSON object per response:
                          {"url", "status", "headers": {name: value}, "body": "relative/path" | null}
+    index-*.jsonl        more of the same (read after index.jsonl; a later entry for a URL wins)
     <host>/<path>...     the body files, named after their URL
 
 A WARC file (``.warc`` or ``.warc.gz``, as written by wget or warcio) can be replayed too.
@@ -68,9 +69,17 @@ def read_archive(path: Path) -> dict[str, Recorded]:
 
 
 def _read_folder(path: Path) -> Iterator[tuple[str, Recorded]]:
-    index = path / INDEX
-    if not index.is_file():
+    """Entries of ``index.jsonl``, then of any ``index-*.jsonl`` (one per source, say)."""
+    indexes = sorted(path.glob("index-*.jsonl"))
+    if (path / INDEX).is_file():
+        indexes.insert(0, path / INDEX)
+    if not indexes:
         raise ArchiveError(f"{path}: archive folder has no {INDEX}")
+    for index in indexes:
+        yield from _read_index(path, index)
+
+
+def _read_index(path: Path, index: Path) -> Iterator[tuple[str, Recorded]]:
     with index.open(encoding="utf-8") as fh:
         for number, line in enumerate(fh, start=1):
             if not line.strip():
@@ -153,8 +162,7 @@ class ArchiveWriter:
 def _decoded_body(response: Response) -> tuple[dict[str, str], bytes]:
     """Headers and body as the page really is: compression undone, so files stay readable."""
     headers = {
-        k.decode("latin-1"): b", ".join(v).decode("latin-1")
-        for k, v in response.headers.items()
+        k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()
     }
     body = response.body
     encoding = headers.pop("Content-Encoding", "").lower()
@@ -180,7 +188,7 @@ class ReplayMiddleware:
     def from_crawler(cls, crawler: Crawler) -> ReplayMiddleware:
         path = crawler.settings.get("GCED_REPLAY_ARCHIVE")
         if not path:
-            raise NotConfigured("no archive to replay: downloads use the network")
+            raise NotConfigured  # no archive to replay: downloads use the network
         return cls(read_archive(Path(path)), str(path))
 
     def process_request(self, request: Request) -> Response:
@@ -203,9 +211,7 @@ class ReplayMiddleware:
 
 
 def _validators(recorded: Recorded) -> dict[str, str]:
-    return {
-        k: v for k, v in recorded.headers.items() if k.lower() in ("etag", "last-modified")
-    }
+    return {k: v for k, v in recorded.headers.items() if k.lower() in ("etag", "last-modified")}
 
 
 def _not_modified(request: Request, recorded: Recorded) -> bool:
@@ -232,7 +238,7 @@ class RecordMiddleware:
     def from_crawler(cls, crawler: Crawler) -> RecordMiddleware:
         path = crawler.settings.get("GCED_RECORD_ARCHIVE")
         if not path:
-            raise NotConfigured("not recording")
+            raise NotConfigured  # not recording
         return cls(ArchiveWriter(Path(path)))
 
     def process_response(self, request: Request, response: Response) -> Response:
@@ -245,4 +251,3 @@ class RecordMiddleware:
             return response
         self.writer.write(response.url, response.status, headers, body)
         return response
-

@@ -14,6 +14,7 @@ def scrapy_settings(
     archive: Path | None = None,
     record: Path | None = None,
     log_level: str | None = None,
+    progress: bool = False,
 ) -> dict[str, Any]:
     """Settings for one crawl: polite defaults, the pipelines, and the download path.
 
@@ -37,16 +38,24 @@ def scrapy_settings(
         "RETRY_HTTP_CODES": [429, 500, 502, 503, 504, 522, 524, 408],
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
         "LOG_LEVEL": log_level or crawl.log_level,
+        # The CLI configures logging; a page that failed is a warning, not an error.
+        "LOG_INSTALL_ROOT_HANDLER": False,
+        "RETRY_GIVE_UP_LOG_LEVEL": "WARNING",
         "FEED_EXPORT_ENCODING": "utf-8",
         "ITEM_PIPELINES": {
             "pipelines.scrapy.ProcessPagePipeline": 300,
             "pipelines.scrapy.StorePipeline": 800,
         },
         "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "crawler.politeness.BackoffRetryMiddleware": 550,
             "crawler.replay.ReplayMiddleware": 950,
             "crawler.replay.RecordMiddleware": 960,
         },
+        "EXTENSIONS": {"crawler.progress.Progress": 500},
+        "GCED_PROGRESS": progress,
         "GCED_DATABASE": str(config.paths.database),
         "GCED_SOURCES": {name: source for name, source in config.sources.items()},
     }
@@ -56,6 +65,7 @@ def scrapy_settings(
         settings["DOWNLOAD_DELAY"] = 0
         settings["AUTOTHROTTLE_ENABLED"] = False
         settings["RETRY_TIMES"] = 1
+        settings["GCED_BACKOFF_MAX"] = 0
     if record is not None:
         settings["GCED_RECORD_ARCHIVE"] = str(record)
     return settings

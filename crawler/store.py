@@ -49,7 +49,14 @@ MACHINE_FIELDS: tuple[str, ...] = (
 # Fields that say when, not what: they change on every crawl and do not make a record "changed".
 VOLATILE_FIELDS = ("crawled_at",)
 EDITOR_FIELDS = ("status", "edited_title", "edited_summary", "edited_topics", "notes")
-JSON_FIELDS = ("authors", "topics", "countries", "relevance_reasons", "translations", "edited_topics")
+JSON_FIELDS = (
+    "authors",
+    "topics",
+    "countries",
+    "relevance_reasons",
+    "translations",
+    "edited_topics",
+)
 STATUSES = ("candidate", "approved", "rejected", "featured")
 
 migrations = Migrations("gced-news")
@@ -93,6 +100,27 @@ def m001_initial(db: Database) -> None:
 
 
 _FLOAT_FIELDS = {"language_confidence", "title_language_confidence", "relevance"}
+
+
+@migrations()
+def m002_crawl_state(db: Database) -> None:
+    """What incremental crawls remember: pages fetched, and entry points' validators."""
+    db["seen"].create(
+        {
+            "url": str,
+            "source": str,
+            "canonical_url": str,
+            "freshness": str,
+            "outcome": str,
+            "attempts": int,
+            "hints": str,
+            "fetched_at": str,
+        },
+        pk="url",
+    )
+    db["entry_points"].create(
+        {"url": str, "etag": str, "last_modified": str, "fetched_at": str}, pk="url"
+    )
 
 
 def open_db(path: Path | str) -> Database:
@@ -184,9 +212,94 @@ def count_items(db: Database) -> int:
     return db["items"].count
 
 
-def known_urls(db: Database) -> set[str]:
-    return {row["url"] for row in db.query("select url from items")} | {
-        row["canonical_url"] for row in db.query("select canonical_url from items")
+# A page that failed this many fetches in a row is given up (left in `seen` for `status`).
+MAX_ATTEMPTS = 5
+
+
+def mark_seen(
+    db: Database,
+    url: str,
+    canonical: str | None,
+    freshness: str | None,
+    outcome: str,
+    now: datetime,
+    source: str | None = None,
+) -> None:
+    """Remember that ``url`` was fetched and what became of it (new, unchanged, no-article)."""
+    db["seen"].upsert(
+        {
+            "url": url,
+            "source": source,
+            "canonical_url": canonical,
+            "freshness": freshness,
+            "outcome": outcome,
+            "attempts": 0,
+            "hints": None,
+            "fetched_at": now.astimezone(UTC).isoformat(),
+        },
+        pk="url",
+    )
+
+
+def mark_failed(
+    db: Database, url: str, source: str, reason: str, hints: Mapping[str, Any], now: datetime
+) -> None:
+    """Remember a page that could not be fetched, with what led to it, to retry next time."""
+    row = next(db["seen"].rows_where("url = ?", [url], limit=1), None)
+    if row is not None and row["outcome"] != "failed":
+        return  # stored before: this run's failure loses nothing
+    attempts = (row["attempts"] if row else 0) + 1
+    db["seen"].upsert(
+        {
+            "url": url,
+            "source": source,
+            "outcome": "failed",
+            "attempts": attempts,
+            "hints": json.dumps({**dict(hints), "reason": reason}, ensure_ascii=False),
+            "fetched_at": now.astimezone(UTC).isoformat(),
+        },
+        pk="url",
+    )
+
+
+def pages_to_retry(db: Database, source: str) -> list[tuple[str, dict[str, Any]]]:
+    """Pages of ``source`` that failed before and are still worth another try, with hints."""
+    rows = db["seen"].rows_where(
+        "outcome = 'failed' and source = ? and attempts < ?", [source, MAX_ATTEMPTS], order_by="url"
+    )
+    retry = []
+    for row in rows:
+        hints = json.loads(row["hints"] or "{}")
+        hints.pop("reason", None)
+        retry.append((row["url"], hints))
+    return retry
+
+
+def known_pages(db: Database) -> dict[str, str | None]:
+    """Every page URL fetched before (requested and canonical), with its freshness date."""
+    known: dict[str, str | None] = {}
+    for row in db.query("select url, canonical_url, freshness from seen where outcome != 'failed'"):
+        known[row["url"]] = row["freshness"]
+        if row["canonical_url"]:
+            known.setdefault(row["canonical_url"], row["freshness"])
+    for row in db.query("select url, canonical_url from items"):
+        known.setdefault(row["url"], None)
+        known.setdefault(row["canonical_url"], None)
+    return known
+
+
+def save_entry_points(db: Database, states: Iterable[Mapping[str, Any]], now: datetime) -> None:
+    """Keep the validators (ETag, Last-Modified) of feeds, sitemaps and listings fetched."""
+    stamp = now.astimezone(UTC).isoformat()
+    rows = [{**dict(state), "fetched_at": stamp} for state in states]
+    if rows:
+        db["entry_points"].upsert_all(rows, pk="url")
+
+
+def entry_validators(db: Database) -> dict[str, dict[str, str | None]]:
+    return {
+        row["url"]: {"etag": row["etag"], "last_modified": row["last_modified"]}
+        for row in db.query("select url, etag, last_modified from entry_points")
     }
 
 

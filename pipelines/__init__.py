@@ -39,6 +39,7 @@ def process_page(
     image: str | None = None,
     language: str | None = None,
     lastmod: str | None = None,
+    country: str | None = None,
     rules: SiteRules | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     **_ignored: Any,
@@ -89,7 +90,7 @@ def process_page(
         "title_language": title_lang.language,
         "title_language_confidence": round(title_lang.confidence, 3),
         "topics": tagging.topics,
-        "countries": tagging.countries,
+        "countries": _with_country(tagging.countries, country),
         "relevance": tagging.relevance,
         "relevance_reasons": tagging.reasons,
         "content_hash": dedup.content_hash(page.text),
@@ -97,6 +98,13 @@ def process_page(
         "translations": translations,
         "crawled_at": moment.astimezone(UTC).isoformat(),
     }
+
+
+def _with_country(found: list[str], office: str | None) -> list[str]:
+    """A country office's items are about its country, named in the text or not."""
+    if office and office not in found:
+        return [office, *found]
+    return found
 
 
 def _language_hints(

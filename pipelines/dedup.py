@@ -26,7 +26,11 @@ def canonical_url(url: str, declared: str | None = None) -> str:
     if declared and _same_site(url, declared):
         chosen = declared
     parts = urlsplit(chosen.strip())
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _DROP_PARAMS.match(k)]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not _DROP_PARAMS.match(k)
+    ]
     path = re.sub(r"/{2,}", "/", parts.path) or "/"
     if len(path) > 1:
         path = path.rstrip("/")

@@ -81,13 +81,14 @@ def extract(html: str | bytes, url: str, rules: SiteRules | None = None) -> Extr
     if doc is None:
         raise ExtractionError("no article text found")
     found: dict[str, Any] = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    text = (found.get("text") or "").strip()
+    title = title or _clean(found.get("title"))
+    text = _without_title(found.get("text") or "", title)
     if not text:
         raise ExtractionError("no article text found")
     if found.get("date"):
         dates.append(("published", found["date"], "trafilatura"))
     return Extracted(
-        title=title or _clean(found.get("title")),
+        title=title,
         text=text,
         description=_clean(meta.get("og:description") or meta.get("description"))
         or _clean(found.get("description")),
@@ -99,6 +100,15 @@ def extract(html: str | bytes, url: str, rules: SiteRules | None = None) -> Extr
         date_candidates=dates,
         first_paragraph=text.split("\n", 1)[0].strip() or None,
     )
+
+
+def _without_title(text: str, title: str | None) -> str:
+    """The text without the headline trafilatura keeps as its first line, and blank lines."""
+    lines = [line.strip() for line in text.strip().splitlines()]
+    lines = [line for line in lines if line]
+    if lines and title and _clean(lines[0]) == title:
+        lines = lines[1:]
+    return "\n".join(lines)
 
 
 def _meta_tags(tree: HtmlElement) -> dict[str, str]:

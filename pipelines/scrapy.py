@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler import store
-from crawler.items import RawPage
+from crawler.items import EntryPointState, FetchFailure, RawPage
 from pipelines import ExtractionError, process_page
 
 logger = logging.getLogger(__name__)
 
 
-def _stat(crawler: Crawler, outcome: str, source: str, language: str | None) -> None:
+def _stat(crawler: Crawler, outcome: str, publisher: str, language: str | None) -> None:
     assert crawler.stats is not None
-    crawler.stats.inc_value(f"gced/{outcome}/{source}/{language or 'und'}")
+    crawler.stats.inc_value(f"gced/{outcome}/{publisher}/{language or 'und'}")
 
 
 class ProcessPagePipeline:
@@ -35,51 +37,75 @@ class ProcessPagePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, RawPage):
             return item
-        language = item.language_hint
-        if item.status != 200:
-            _stat(self.crawler, "failed", item.source, language)
-            raise DropItem(f"status {item.status} for {item.url}")
+        source = self.sources[item.source]
         content_type = item.headers.get("Content-Type", "text/html")
-        if "html" not in content_type.lower():
-            _stat(self.crawler, "failed", item.source, language)
-            raise DropItem(f"not HTML ({content_type}) at {item.final_url}")
-        source = self.sources.get(item.source)
-        hints = {k: v for k, v in item.entry.items() if k not in ("link", "feed_url")}
         try:
-            return process_page(
+            if "html" not in content_type.lower():
+                raise ExtractionError(f"not HTML ({content_type})")
+            record = process_page(
                 item.html(),
                 item.final_url,
-                source=item.source,
-                rules=source.rules if source else None,
-                **hints,
+                source=item.publisher or item.source,
+                rules=source.rules,
+                country=source.country,
+                **item.entry,
             )
         except ExtractionError as exc:
-            _stat(self.crawler, "failed", item.source, language)
-            raise DropItem(f"no article at {item.final_url}: {exc}") from exc
+            # Passed on so the store remembers the page and does not fetch it every night.
+            return {"record": None, "page": item, "error": str(exc)}
+        record["url"] = item.url
+        return {"record": record, "page": item}
 
 
 class StorePipeline:
-    """Upsert each record into the SQLite store; counts new, updated and unchanged."""
+    """Upsert each record into the SQLite store; count new, updated and unchanged.
+
+    Entry points' validators are saved only when the crawl finishes cleanly, so a killed
+    crawl fetches its feeds and sitemaps whole again and loses no link they held.
+    """
 
     def __init__(self, crawler: Crawler, path: str) -> None:
         self.crawler = crawler
         self.path = path
         self.db: Any = None
+        self.entry_points: dict[str, dict[str, Any]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        return cls(crawler, crawler.settings["GCED_DATABASE"])
+        pipeline = cls(crawler, crawler.settings["GCED_DATABASE"])
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def open_spider(self) -> None:
         self.db = store.open_db(self.path)
 
-    def close_spider(self) -> None:
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if reason == "finished" and self.db is not None:
+            store.save_entry_points(self.db, self.entry_points.values(), datetime.now(UTC))
         if self.db is not None:
             self.db.close()
+            self.db = None
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, dict) or "canonical_url" not in item:
+        if isinstance(item, EntryPointState):
+            self.entry_points[item.url] = asdict(item)
             return item
-        outcome = store.upsert_record(self.db, item, datetime.now(UTC))
-        _stat(self.crawler, outcome, item["source"], item.get("language"))
-        return item
+        if isinstance(item, FetchFailure):
+            store.mark_failed(
+                self.db, item.url, item.source, item.reason, item.hints, datetime.now(UTC)
+            )
+            return item
+        if not isinstance(item, dict) or "record" not in item:
+            return item
+        record, page = item["record"], item["page"]
+        now = datetime.now(UTC)
+        if record is None:
+            store.mark_seen(self.db, page.url, None, page.freshness, "no-article", now, page.source)
+            _stat(self.crawler, "failed", page.publisher, page.language_hint)
+            raise DropItem(f"no article at {page.final_url}: {item['error']}")
+        outcome = store.upsert_record(self.db, record, now)
+        store.mark_seen(
+            self.db, page.url, record["canonical_url"], page.freshness, outcome, now, page.source
+        )
+        _stat(self.crawler, outcome, record["source"], record.get("language") or page.language_hint)
+        return record

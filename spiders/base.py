@@ -1,119 +1,285 @@
-"""What every source spider shares: the source's config, feed discovery, the raw page item."""
+"""What every source spider shares: entry points, discovery, incrementality, the raw page.
+
+A spider starts from the source's configured feeds, sitemaps and listing pages, each asked
+for with conditional GET (the validators of the last finished crawl), and follows the
+article links they give. A link already stored is not fetched again unless the feed entry
+or sitemap lastmod says it changed. The spider yields raw pages only: no extraction here.
+"""
 
 from __future__ import annotations
 
-import calendar
-from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, date, datetime
+from collections.abc import AsyncIterator, Iterator, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
-import feedparser
 import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.config import SourceConfig
-from crawler.items import RawPage
+from crawler.items import EntryPointState, FetchFailure, RawPage
+from pipelines.dates import parse_date
+from pipelines.dedup import canonical_url
+from spiders.discovery import (
+    DiscoveryError,
+    Link,
+    compile_patterns,
+    feed_links,
+    listing_links,
+    matches,
+    sitemap_links,
+)
+
+# Nightly runs follow a listing's pager this far while its pages still bring new links.
+NIGHTLY_MAX_PAGES = 3
+BACKFILL_MAX_PAGES = 200
+# Nightly runs take at most this many new or changed entries from one sitemap, newest first.
+NIGHTLY_SITEMAP_ENTRIES = 100
 
 
 class SourceSpider(scrapy.Spider):
-    """A spider for one configured source: ``source_name`` picks it from the config."""
+    """A spider for one configured source: ``source_name`` picks it from the config.
+
+    ``known`` maps stored URLs to the freshness date they were fetched at; ``validators``
+    maps entry-point URLs to their last ETag / Last-Modified; ``retry`` lists pages that
+    failed before, with their hints, to fetch again first; ``since`` (YYYY-MM-DD) turns
+    on backfill: entry points are fetched whole, sitemap entries and feed items back to
+    that date, pagination deep.
+    """
 
     name = "base"
+    source: SourceConfig
 
-    def __init__(self, source_name: str, since: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        source_name: str,
+        since: str | None = None,
+        known: Mapping[str, str | None] | None = None,
+        validators: Mapping[str, Mapping[str, str | None]] | None = None,
+        retry: list[tuple[str, dict[str, Any]]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.source_name = source_name
-        self.since = date.fromisoformat(since) if since else None
+        self.since = since
+        self.known = dict(known or {})
+        self.validators = dict(validators or {})
+        self.retry = list(retry or [])
+        self.max_pages = BACKFILL_MAX_PAGES if since else NIGHTLY_MAX_PAGES
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SourceSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.source = crawler.settings["GCED_SOURCES"][spider.source_name]
         spider.allowed_domains = list(spider.source.allowed_domains)
+        spider.patterns = compile_patterns(spider.source.article_patterns)
         return spider
 
-    source: SourceConfig
+    # ---- entry points ---------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url, hints in self.retry:
+            yield self.article_request(Link(url, **_link_fields(hints)))
         for url, language in self.source.feed_urls():
-            yield scrapy.Request(
-                url,
-                callback=self.parse_feed,
-                errback=self.on_error,
-                cb_kwargs={"language": language},
-            )
+            yield self.entry_request(url, self.parse_feed, language=language)
+        for url, language in self.source.sitemap_urls():
+            yield self.entry_request(url, self.parse_sitemap, language=language)
+        for url, language in self.source.listing_urls():
+            yield self.entry_request(url, self.parse_listing, language=language, page=1)
 
-    def parse_feed(self, response: Response, language: str | None) -> Iterator[scrapy.Request]:
-        """Follow every entry of an RSS/Atom feed to its page, the entry kept as hints."""
-        parsed = feedparser.parse(response.body, response_headers={"content-location": response.url})
-        if parsed.bozo and not parsed.entries:
-            self.logger.error("unreadable feed %s: %s", response.url, parsed.get("bozo_exception"))
-            self.crawler.stats.inc_value("gced/feed_errors")
+    def entry_request(self, url: str, callback: Any, **cb_kwargs: Any) -> scrapy.Request:
+        """A conditional GET for a feed, sitemap or listing page (unconditional in backfill)."""
+        headers = {}
+        known = self.validators.get(url, {})
+        if not self.since:
+            if known.get("etag"):
+                headers["If-None-Match"] = known["etag"]
+            if known.get("last_modified"):
+                headers["If-Modified-Since"] = known["last_modified"]
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            headers=headers,
+            cb_kwargs=cb_kwargs,
+            meta={"handle_httpstatus_list": [304], "entry_point": True},
+            dont_filter=True,
+        )
+
+    def unchanged(self, response: Response) -> bool:
+        """True for a 304; otherwise remember the entry point's new validators."""
+        if response.status == 304:
+            self.crawler.stats.inc_value(f"gced/not_modified/{self.source.publisher}")
+            return True
+        return False
+
+    def entry_state(self, response: Response) -> EntryPointState:
+        return EntryPointState(
+            url=response.url,
+            etag=_header(response, "ETag"),
+            last_modified=_header(response, "Last-Modified"),
+        )
+
+    # ---- callbacks ------------------------------------------------------------------------
+
+    def parse_feed(self, response: Response, language: str | None) -> Iterator[Any]:
+        """Follow each entry of an RSS/Atom feed to its page, the entry kept as hints."""
+        if self.unchanged(response):
             return
-        feed_language = language or parsed.feed.get("language")
-        for entry in parsed.entries:
-            hints = feed_entry_hints(entry, response.url, feed_language)
-            if not hints.get("link"):
+        try:
+            _, links = feed_links(response.body, response.url, language)
+        except DiscoveryError as exc:
+            self.discovery_failed(response, exc)
+            return
+        for link in links:
+            if self.since and link.published and link.published[:10] < self.since:
                 continue
-            if self.since and hints.get("published") and hints["published"][:10] < self.since.isoformat():
+            yield from self.follow_article(response, link)
+        yield self.entry_state(response)
+
+    def parse_sitemap(self, response: Response, language: str | None) -> Iterator[Any]:
+        """Sitemap index → its sitemaps; sitemap → recent article URLs and their alternates."""
+        if self.unchanged(response):
+            return
+        try:
+            kind, links = sitemap_links(response.body)
+        except DiscoveryError as exc:
+            self.discovery_failed(response, exc)
+            return
+        if kind == "index":
+            for link in links:
+                yield self.entry_request(link.url, self.parse_sitemap, language=language)
+        else:
+            yield from self.sitemap_articles(response, links)
+        yield self.entry_state(response)
+
+    def sitemap_articles(self, response: Response, links: list[Link]) -> Iterator[scrapy.Request]:
+        """Article entries (and their hreflang alternates), newest first: all of them back to
+        ``since`` in a backfill, else the newest new or changed ones up to a cap."""
+        taken = 0
+        for link in sorted(links, key=lambda x: _utc(x.lastmod) or "", reverse=True):
+            if self.since and link.lastmod and link.lastmod[:10] < self.since:
                 continue
-            yield response.follow(
-                hints["link"],
-                callback=self.parse_article,
-                errback=self.on_error,
-                cb_kwargs={"entry": hints},
+            if not self.since and taken >= NIGHTLY_SITEMAP_ENTRIES:
+                break
+            for url in (link.url, *link.alternates.values()):
+                if matches(url, self.patterns):
+                    for request in self.follow_article(response, Link(url, lastmod=link.lastmod)):
+                        taken += 1
+                        yield request
+
+    def parse_listing(self, response: Response, language: str | None, page: int) -> Iterator[Any]:
+        """Article links of a listing page; the next page while it still brings new links."""
+        if self.unchanged(response):
+            return
+        try:
+            urls, next_page = listing_links(
+                response.body, response.url, self.patterns, self.source.next_page
             )
+        except DiscoveryError as exc:
+            self.discovery_failed(response, exc)
+            return
+        fresh = 0
+        for url in urls:
+            for request in self.follow_article(response, Link(url, language=language)):
+                fresh += 1
+                yield request
+        if next_page and page < self.max_pages and (fresh or self.since):
+            yield self.entry_request(
+                next_page, self.parse_listing, language=language, page=page + 1
+            )
+        yield self.entry_state(response)
 
-    def parse_article(self, response: Response, entry: dict[str, Any]) -> Iterator[RawPage]:
-        yield raw_page(response, self.source.name, entry)
+    def follow_article(self, response: Response, link: Link) -> Iterator[scrapy.Request]:
+        url = canonical_url(response.urljoin(link.url))
+        if not self.is_new(url, link):
+            self.crawler.stats.inc_value(f"gced/skipped_known/{self.source.publisher}")
+            return
+        yield self.article_request(_normalised(link, url))
 
-    def on_error(self, failure: Failure) -> None:
+    def article_request(self, link: Link) -> scrapy.Request:
+        return scrapy.Request(
+            link.url, callback=self.parse_article, errback=self.on_error, cb_kwargs={"link": link}
+        )
+
+    def is_new(self, url: str, link: Link) -> bool:
+        """Not stored yet, or the feed/sitemap says it changed since it was stored."""
+        if url not in self.known:
+            return True
+        stored = self.known[url]
+        fresh = _utc(link.freshness)
+        return bool(fresh and stored and fresh > stored)
+
+    def parse_article(self, response: Response, link: Link) -> Iterator[RawPage]:
+        yield raw_page(response, self.source, link)
+
+    # ---- failures -------------------------------------------------------------------------
+
+    def discovery_failed(self, response: Response, exc: Exception) -> None:
+        self.logger.error("cannot read %s: %s", response.url, exc)
+        self.crawler.stats.inc_value(f"gced/discovery_errors/{self.source.publisher}")
+
+    def on_error(self, failure: Failure) -> Iterator[FetchFailure]:
+        """Log a failed request; a failed article is remembered to be tried again."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
-        self.logger.warning("failed %s: %s", url, failure.getErrorMessage())
-        self.crawler.stats.inc_value("gced/failed")
+        response = getattr(failure.value, "response", None)
+        cause = f"HTTP {response.status}" if response is not None else failure.getErrorMessage()
+        self.logger.warning("failed %s: %s", url, cause)
+        link = request.cb_kwargs.get("link") if request is not None else None
+        if not isinstance(link, Link):
+            self.crawler.stats.inc_value(f"gced/discovery_errors/{self.source.publisher}")
+            return
+        self.crawler.stats.inc_value(
+            f"gced/failed/{self.source.publisher}/{link.language or 'und'}"
+        )
+        yield FetchFailure(url=link.url, source=self.source.name, reason=cause, hints=link.hints())
 
 
-def feed_entry_hints(entry: Any, feed_url: str, language: str | None) -> dict[str, Any]:
-    """The facts a feed entry gives about its page, as plain data."""
-    published = entry.get("published_parsed") or entry.get("updated_parsed")
-    image = None
-    for enclosure in entry.get("enclosures", []):
-        if str(enclosure.get("type", "")).startswith("image/"):
-            image = enclosure.get("href")
-            break
-    return {
-        "link": entry.get("link"),
-        "title": entry.get("title"),
-        "summary": entry.get("summary"),
-        "published": _iso(published),
-        "image": image,
-        "language": language,
-        "feed_url": feed_url,
-    }
+def _link_fields(hints: Mapping[str, Any]) -> dict[str, Any]:
+    names = ("title", "summary", "published", "lastmod", "image", "language")
+    return {name: hints[name] for name in names if hints.get(name)}
 
 
-def _iso(struct: Any) -> str | None:
-    if not struct:
-        return None
-    return datetime.fromtimestamp(calendar.timegm(struct), tz=UTC).isoformat()
+def _normalised(link: Link, url: str) -> Link:
+    return Link(
+        url=url,
+        title=link.title,
+        summary=link.summary,
+        published=link.published,
+        lastmod=_utc(link.lastmod),
+        image=link.image,
+        language=link.language,
+        alternates=link.alternates,
+    )
 
 
-def raw_page(response: Response, source: str, entry: dict[str, Any]) -> RawPage:
+def _utc(value: str | None) -> str | None:
+    moment = parse_date(value) if value else None
+    return moment.astimezone(UTC).isoformat() if moment else None
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def raw_page(response: Response, source: SourceConfig, link: Link) -> RawPage:
     headers = {
         k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()
     }
-    requested = response.request.meta.get("redirect_urls", [response.url])[0] if response.request else response.url
+    redirects = response.request.meta.get("redirect_urls", []) if response.request else []
     return RawPage(
-        url=requested,
+        url=redirects[0] if redirects else response.url,
         final_url=response.url,
         status=response.status,
         headers=headers,
         body=response.body,
         encoding=getattr(response, "encoding", "utf-8"),
-        source=source,
-        language_hint=entry.get("language"),
-        entry=entry,
+        source=source.name,
+        publisher=source.publisher,
+        language_hint=link.language,
+        entry=link.hints(),
+        freshness=_utc(link.freshness),
         fetched_at=datetime.now(UTC).isoformat(),
     )

@@ -55,7 +55,13 @@ def run_cli(*args: str, cwd: Path, config: Path | None = None) -> subprocess.Com
     with the network guard loaded at start-up."""
     env = {k: v for k, v in os.environ.items() if k != "GCED_NEWS_CONFIG"}
     env["PYTHONPATH"] = os.pathsep.join([str(NETGUARD), str(ROOT)])
-    command = [sys.executable, "-m", "crawler", *(["--config", str(config)] if config else []), *args]
+    command = [
+        sys.executable,
+        "-m",
+        "crawler",
+        *(["--config", str(config)] if config else []),
+        *args,
+    ]
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 

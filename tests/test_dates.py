@@ -19,7 +19,10 @@ def test_json_ld_beats_the_feed_and_the_url(now: datetime) -> None:
         now,
     )
     assert published is not None
-    assert (published.value, published.source) == ("2025-03-11T04:01:55+00:00", "json-ld:datePublished")
+    assert (published.value, published.source) == (
+        "2025-03-11T04:01:55+00:00",
+        "json-ld:datePublished",
+    )
 
 
 def test_updated_is_kept_apart_from_published(now: datetime) -> None:
@@ -36,7 +39,10 @@ def test_updated_is_kept_apart_from_published(now: datetime) -> None:
 
 def test_updated_not_after_published_is_dropped(now: datetime) -> None:
     _, updated = choose_dates(
-        [("published", "2025-05-26T09:00:00Z", "json-ld"), ("updated", "2025-05-26T09:00:00Z", "json-ld")],
+        [
+            ("published", "2025-05-26T09:00:00Z", "json-ld"),
+            ("updated", "2025-05-26T09:00:00Z", "json-ld"),
+        ],
         now,
     )
     assert updated is None

@@ -10,10 +10,22 @@ from pipelines.dedup import canonical_url, content_hash, story_id
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("https://news.un.org/en/story/2025/03/1161234#comments", "https://news.un.org/en/story/2025/03/1161234"),
-        ("http://News.UN.org/en/story/2025/03/1161234/", "https://news.un.org/en/story/2025/03/1161234"),
-        ("https://www.unesco.org/en/articles/x?hub=66&utm_source=tw", "https://www.unesco.org/en/articles/x"),
-        ("https://www.unicef.org/press-releases/x?fbclid=1&page=2", "https://www.unicef.org/press-releases/x?page=2"),
+        (
+            "https://news.un.org/en/story/2025/03/1161234#comments",
+            "https://news.un.org/en/story/2025/03/1161234",
+        ),
+        (
+            "http://News.UN.org/en/story/2025/03/1161234/",
+            "https://news.un.org/en/story/2025/03/1161234",
+        ),
+        (
+            "https://www.unesco.org/en/articles/x?hub=66&utm_source=tw",
+            "https://www.unesco.org/en/articles/x",
+        ),
+        (
+            "https://www.unicef.org/press-releases/x?fbclid=1&page=2",
+            "https://www.unicef.org/press-releases/x?page=2",
+        ),
     ],
 )
 def test_tracking_presentation_and_fragment_are_removed(url: str, expected: str) -> None:
@@ -22,7 +34,10 @@ def test_tracking_presentation_and_fragment_are_removed(url: str, expected: str)
 
 def test_rel_canonical_on_the_same_site_is_honoured() -> None:
     url = "https://www.unesco.org/en/articles/x?hub=701"
-    assert canonical_url(url, "https://www.unesco.org/en/articles/x") == "https://www.unesco.org/en/articles/x"
+    assert (
+        canonical_url(url, "https://www.unesco.org/en/articles/x")
+        == "https://www.unesco.org/en/articles/x"
+    )
 
 
 def test_rel_canonical_to_another_site_is_ignored() -> None:

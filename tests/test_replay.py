@@ -31,7 +31,11 @@ def archive(tmp_path: Path) -> Path:
     writer.write(
         STORY,
         200,
-        {"Content-Type": "text/html; charset=utf-8", "ETag": '"v1"', "Last-Modified": "Tue, 11 Mar 2025 10:00:00 GMT"},
+        {
+            "Content-Type": "text/html; charset=utf-8",
+            "ETag": '"v1"',
+            "Last-Modified": "Tue, 11 Mar 2025 10:00:00 GMT",
+        },
         "<html><body><h1>Ядро</h1></body></html>".encode(),
     )
     writer.write(
@@ -57,12 +61,16 @@ def test_recorded_url_is_answered_with_its_status_headers_and_body(archive: Path
 
 
 def test_recorded_redirect_is_replayed_as_a_redirect(archive: Path) -> None:
-    response = replay(archive).process_request(Request("https://news.un.org/feed/view/en/story/2025/03/1161234"))
+    response = replay(archive).process_request(
+        Request("https://news.un.org/feed/view/en/story/2025/03/1161234")
+    )
     assert response.status == 301
     assert response.headers[b"Location"] == STORY.encode()
 
 
-def test_unrecorded_url_gets_404_and_a_log_line(archive: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_unrecorded_url_gets_404_and_a_log_line(
+    archive: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.WARNING):
         response = replay(archive).process_request(Request("https://news.un.org/en/story/absent"))
     assert response.status == 404
@@ -110,7 +118,9 @@ def test_recorder_writes_what_replay_reads_back_with_compression_undone(tmp_path
 
 def test_body_files_are_named_after_their_url() -> None:
     assert body_filename(STORY, "text/html") == "news.un.org/en/story/2025/03/1161234.html"
-    assert body_filename("https://x.org/feed/rss.xml", "application/rss+xml") == "x.org/feed/rss.xml"
+    assert (
+        body_filename("https://x.org/feed/rss.xml", "application/rss+xml") == "x.org/feed/rss.xml"
+    )
     assert body_filename("https://x.org/", "text/html") == "x.org/index.html"
 
 

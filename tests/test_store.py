@@ -52,7 +52,9 @@ def test_first_upsert_adds_a_candidate(db: Any, now: datetime) -> None:
     assert item["translations"] == {"ru": "https://news.un.org/ru/story/2025/03/1161235"}
 
 
-def test_same_record_again_changes_nothing_even_with_a_new_crawl_time(db: Any, now: datetime) -> None:
+def test_same_record_again_changes_nothing_even_with_a_new_crawl_time(
+    db: Any, now: datetime
+) -> None:
     store.upsert_record(db, record(), now)
     before = list(db["items"].rows)
     later = record(crawled_at="2025-03-12T06:00:00+00:00")
@@ -87,7 +89,9 @@ def test_crawl_never_overwrites_what_the_editor_decided(db: Any, now: datetime) 
 def test_unknown_status_is_refused(db: Any, now: datetime) -> None:
     store.upsert_record(db, record(), now)
     with pytest.raises(ValueError, match="unknown status"):
-        store.set_editor_fields(db, store.item_id(record()["canonical_url"]), {"status": "maybe"}, "e", now)
+        store.set_editor_fields(
+            db, store.item_id(record()["canonical_url"]), {"status": "maybe"}, "e", now
+        )
 
 
 def test_full_text_search_finds_an_item_by_a_word_of_its_text(db: Any, now: datetime) -> None:
@@ -98,4 +102,4 @@ def test_full_text_search_finds_an_item_by_a_word_of_its_text(db: Any, now: date
 def test_reopening_a_database_applies_no_migration_twice(tmp_path: Path) -> None:
     store.open_db(tmp_path / "news.db").close()
     db = store.open_db(tmp_path / "news.db")
-    assert [m.name for m in store.migrations.applied(db)] == ["m001_initial"]
+    assert [m.name for m in store.migrations.applied(db)] == ["m001_initial", "m002_crawl_state"]

@@ -1,0 +1,93 @@
+"""The command line: every command documented, clear one-line errors, extract prints a record."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from crawler.cli import cli
+from tests.conftest import SAMPLE_ARCHIVE
+
+COMMANDS = sorted(cli.commands)
+KAZAKH_STORY = SAMPLE_ARCHIVE / "news.un.org/ru/story/2025/02/1459987.html"
+
+
+def invoke(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(
+        cli, list(args), env=env or {"GCED_NEWS_CONFIG": ""}, catch_exceptions=False
+    )
+
+
+def test_the_design_commands_exist() -> None:
+    assert {"crawl", "build", "nightly", "extract"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str) -> None:
+    result = invoke(command, "--help")
+    assert result.exit_code == 0
+    assert cli.commands[command].help, f"{command} has no help text"
+
+
+def test_extract_prints_the_record_of_a_saved_page() -> None:
+    page = SAMPLE_ARCHIVE / "news.un.org/en/story/2025/04/1161742.html"
+    result = invoke("extract", str(page), "--url", "https://news.un.org/en/story/2025/04/1161742")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert record["title"].startswith("Global citizenship education remains")
+    assert (
+        record["text"].startswith("The report, Learning to Live Together")
+        or "Learning to Live Together" in record["text"]
+    )
+    assert record["published"].startswith("2025-04-22")
+    assert (record["language"], record["title_language"]) == ("en", "en")
+    assert "global-citizenship" in record["topics"]
+
+
+def test_extract_of_a_page_without_text_fails_with_one_line(tmp_path: Path) -> None:
+    page = tmp_path / "empty.html"
+    page.write_text("<html><body></body></html>", encoding="utf-8")
+    result = invoke("extract", str(page), "--url", "https://news.un.org/en/story/x")
+    assert result.exit_code == 1
+    assert result.output.strip().startswith("Error:") and "empty.html" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_bad_config_is_one_line_naming_key_and_file(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("[crawl]\nuser_agnet = 'x'\n", encoding="utf-8")
+    result = invoke("--config", str(config), "build", "--help")
+    assert result.exit_code == 1
+    assert "user_agnet" in result.output and str(config) in result.output
+
+
+def test_unknown_source_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke("crawl", "--source", "bbc", "--archive", str(SAMPLE_ARCHIVE))
+    assert result.exit_code == 1
+    assert "unknown source 'bbc'" in result.output
+
+
+def test_archive_and_record_exclude_each_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke("crawl", "--archive", str(SAMPLE_ARCHIVE), "--record", str(tmp_path / "r"))
+    assert result.exit_code == 1 and "exclude" in result.output
+
+
+def test_a_folder_that_is_no_archive_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke("crawl", "--archive", str(tmp_path))
+    assert result.exit_code == 1 and "index.jsonl" in result.output
+
+
+def test_bad_since_date_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke("crawl", "--since", "last week", "--archive", str(SAMPLE_ARCHIVE))
+    assert result.exit_code == 1 and "YYYY-MM-DD" in result.output

@@ -1,0 +1,115 @@
+"""The whole path for UN News, offline: the real spider, middlewares and pipelines over the
+bundled sample archive, run as the `gced-news` command in its own process."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+
+from tests.conftest import SAMPLE_ARCHIVE, run_cli
+
+EXPECTED = json.loads((SAMPLE_ARCHIVE / "EXPECTED.json").read_text(encoding="utf-8"))
+
+
+def rows(db: Path, sql: str) -> list[dict[str, Any]]:
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(row) for row in conn.execute(sql)]
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A working folder after one nightly run of UN News over the sample archive."""
+    work = tmp_path_factory.mktemp("nightly")
+    result = run_cli("crawl", "--source", "un-news", "--archive", str(SAMPLE_ARCHIVE), cwd=work)
+    assert result.returncode == 0, result.stderr
+    (work / "first-report.txt").write_text(result.stdout, encoding="utf-8")
+    return work
+
+
+def test_every_sample_story_is_stored_with_its_title_language_and_date(crawled: Path) -> None:
+    stored = {
+        row["canonical_url"]: row for row in rows(crawled / "data/news.db", "select * from items")
+    }
+    assert len(stored) == len(EXPECTED)
+    for story in EXPECTED:
+        row = stored[story["url"]]
+        assert row["title"] == story["title"]
+        assert row["language"] == story["language"], story["url"]
+        assert row["published"][:10] == story["published"], story["url"]
+        assert row["source"] == "un-news"
+
+
+def test_text_is_the_article_without_the_headline(crawled: Path) -> None:
+    stored = {
+        row["canonical_url"]: row for row in rows(crawled / "data/news.db", "select * from items")
+    }
+    for story in EXPECTED:
+        text = stored[story["url"]]["text"]
+        assert " ".join(story["first_words"].split()) in " ".join(text.split()), story["url"]
+        assert not text.startswith(story["title"]), story["url"]
+
+
+def test_stories_in_six_languages(crawled: Path) -> None:
+    languages = {
+        row["language"] for row in rows(crawled / "data/news.db", "select language from items")
+    }
+    assert {"en", "ru", "fr", "es", "ar", "zh"} <= languages
+
+
+def test_translations_linked_by_hreflang_share_a_story_id(crawled: Path) -> None:
+    stored = {
+        row["canonical_url"]: row for row in rows(crawled / "data/news.db", "select * from items")
+    }
+    pairs = [(s["url"], s["translation_of"]) for s in EXPECTED if s["translation_of"]]
+    assert pairs
+    for url, other in pairs:
+        assert stored[url]["story_id"] == stored[other]["story_id"]
+        assert other in json.loads(stored[url]["translations"]).values()
+
+
+def test_report_counts_new_pages_per_language_and_the_failures(crawled: Path) -> None:
+    report = (crawled / "first-report.txt").read_text(encoding="utf-8")
+    assert "total: 22 new, 0 updated, 0 unchanged, 2 failed" in report
+    assert "un-news    ru               4" in report
+
+
+def test_second_run_adds_nothing_changes_nothing_and_gets_304s(
+    crawled: Path, tmp_path: Path
+) -> None:
+    work = tmp_path / "again"
+    shutil.copytree(crawled, work)
+    before = rows(work / "data/news.db", "select * from items order by id")
+    result = run_cli("crawl", "--source", "un-news", "--archive", str(SAMPLE_ARCHIVE), cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert rows(work / "data/news.db", "select * from items order by id") == before
+    assert "total: 0 new, 0 updated, 0 unchanged" in result.stdout
+    assert "8 not modified (304)" in result.stdout
+
+
+def test_failed_pages_are_remembered_and_tried_again(crawled: Path) -> None:
+    failed = rows(
+        crawled / "data/news.db", "select url, outcome from seen where outcome = 'failed'"
+    )
+    assert sorted(row["url"] for row in failed) == [
+        "https://news.un.org/feed/view/es/story/2025/10/1541377",
+        "https://news.un.org/feed/view/fr/story/2025/10/1158136",
+    ]
+
+
+def test_build_lists_every_story_with_a_link_to_its_page(crawled: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = run_cli("build", "--out", str(out), cwd=crawled)
+    assert result.returncode == 0, result.stderr
+    index = lxml.html.parse(str(out / "index.html")).getroot()
+    links = [a.get("href") for a in index.cssselect("a[href^='items/']")]
+    assert len(set(links)) == len(EXPECTED)
+    assert all((out / link).is_file() for link in links)
+    langs = {node.get("lang") for node in index.cssselect("[lang]")} - {None}
+    assert {"en", "ru", "fr", "es", "ar", "zh"} <= langs
