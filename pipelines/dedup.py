@@ -16,27 +16,31 @@ _DROP_PARAMS = re.compile(
 )
 
 
+def clean_url(url: str) -> str:
+    """The URL to fetch: fragment, tracking and presentation parameters removed."""
+    parts = urlsplit(url.strip())
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not _DROP_PARAMS.match(k)
+    ]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(sorted(query)), ""))
+
+
 def canonical_url(url: str, declared: str | None = None) -> str:
     """The URL that names the article: ``rel=canonical`` if on the same site, cleaned.
 
     Fragments, tracking and presentation parameters are removed; the scheme and host are
     lowercased, ``http`` becomes ``https``, and a trailing slash is dropped.
     """
-    chosen = url
-    if declared and _same_site(url, declared):
-        chosen = declared
-    parts = urlsplit(chosen.strip())
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not _DROP_PARAMS.match(k)
-    ]
+    chosen = declared if declared and _same_site(url, declared) else url
+    parts = urlsplit(clean_url(chosen))
     path = re.sub(r"/{2,}", "/", parts.path) or "/"
     if len(path) > 1:
         path = path.rstrip("/")
     scheme = "https" if parts.scheme in ("http", "https") else parts.scheme
     host = parts.netloc.lower().removesuffix(":443").removesuffix(":80")
-    return urlunsplit((scheme, host, path, urlencode(sorted(query)), ""))
+    return urlunsplit((scheme, host, path, parts.query, ""))
 
 
 def _same_site(url: str, other: str) -> bool:

@@ -19,7 +19,7 @@ from twisted.python.failure import Failure
 from crawler.config import SourceConfig
 from crawler.items import EntryPointState, FetchFailure, RawPage
 from pipelines.dates import parse_date
-from pipelines.dedup import canonical_url
+from pipelines.dedup import canonical_url, clean_url
 from spiders.discovery import (
     DiscoveryError,
     Link,
@@ -191,7 +191,7 @@ class SourceSpider(scrapy.Spider):
         yield self.entry_state(response)
 
     def follow_article(self, response: Response, link: Link) -> Iterator[scrapy.Request]:
-        url = canonical_url(response.urljoin(link.url))
+        url = clean_url(response.urljoin(link.url))
         if not self.is_new(url, link):
             self.crawler.stats.inc_value(f"gced/skipped_known/{self.source.publisher}")
             return
@@ -204,9 +204,10 @@ class SourceSpider(scrapy.Spider):
 
     def is_new(self, url: str, link: Link) -> bool:
         """Not stored yet, or the feed/sitemap says it changed since it was stored."""
-        if url not in self.known:
+        key = url if url in self.known else canonical_url(url)
+        if key not in self.known:
             return True
-        stored = self.known[url]
+        stored = self.known[key]
         fresh = _utc(link.freshness)
         return bool(fresh and stored and fresh > stored)
 
