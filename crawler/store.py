@@ -18,6 +18,8 @@ from typing import Any, Literal
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from pipelines.dedup import canonical_url, choose_story, minhash_bands
+
 Outcome = Literal["new", "updated", "unchanged"]
 
 # Machine fields: what the pipelines produce and a crawl may overwrite.
@@ -43,11 +45,13 @@ MACHINE_FIELDS: tuple[str, ...] = (
     "relevance",
     "relevance_reasons",
     "content_hash",
-    "story_id",
+    "minhash",
     "translations",
 )
 # Fields that say when, not what: they change on every crawl and do not make a record "changed".
 VOLATILE_FIELDS = ("crawled_at",)
+# Assigned by the store when an item is first stored (which story it joins, and why).
+STORY_FIELDS = ("story_id", "story_reason")
 EDITOR_FIELDS = ("status", "edited_title", "edited_summary", "edited_topics", "notes")
 JSON_FIELDS = (
     "authors",
@@ -64,19 +68,16 @@ migrations = Migrations("gced-news")
 
 @migrations()
 def m001_initial(db: Database) -> None:
-    columns: dict[str, Any] = {"id": str}
-    for name in MACHINE_FIELDS:
-        columns[name] = float if name in _FLOAT_FIELDS else str
-    columns.update(
-        crawled_at=str,
-        first_seen=str,
-        last_changed=str,
-        status=str,
-        edited_title=str,
-        edited_summary=str,
-        edited_topics=str,
-        notes=str,
-    )
+    """The first schema, written out in full: later changes are new migrations."""
+    text_columns = (
+        "url canonical_url source title text summary published published_source updated"
+        " updated_source authors image language title_language topics countries"
+        " relevance_reasons content_hash minhash story_id story_reason translations"
+        " crawled_at first_seen last_changed status edited_title edited_summary"
+        " edited_topics notes"
+    ).split()
+    columns: dict[str, Any] = {"id": str, **{name: str for name in text_columns}}
+    columns.update(language_confidence=float, title_language_confidence=float, relevance=float)
     db["items"].create(columns, pk="id", defaults={"status": "candidate"}, not_null={"status"})
     db["items"].create_index(["canonical_url"], unique=True)
     db["items"].create_index(["story_id"])
@@ -97,14 +98,10 @@ def m001_initial(db: Database) -> None:
         {"id": int, "command": str, "started": str, "finished": str, "outcome": str, "report": str},
         pk="id",
     )
-
-
-_FLOAT_FIELDS = {"language_confidence", "title_language_confidence", "relevance"}
-
-
-@migrations()
-def m002_crawl_state(db: Database) -> None:
-    """What incremental crawls remember: pages fetched, and entry points' validators."""
+    # Near-duplicate lookup: the MinHash of each item's text, cut into bands.
+    db["fingerprints"].create({"item_id": str, "band": int, "value": int}, pk=("item_id", "band"))
+    db["fingerprints"].create_index(["band", "value"])
+    # What incremental crawls remember: pages fetched, and entry points' validators.
     db["seen"].create(
         {
             "url": str,
@@ -158,7 +155,11 @@ def _from_row(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def upsert_record(db: Database, record: Mapping[str, Any], now: datetime) -> Outcome:
-    """Insert or update one record by its canonical URL; editor fields are left alone."""
+    """Insert or update one record by its canonical URL; editor fields are left alone.
+
+    A new item joins the story of a stored one when they are translations or duplicates
+    (``pipelines.dedup.choose_story``); a stored item keeps its story.
+    """
     row = _to_row(record)
     key = row["canonical_url"]
     if not key:
@@ -167,9 +168,20 @@ def upsert_record(db: Database, record: Mapping[str, Any], now: datetime) -> Out
     existing = next(db["items"].rows_where("canonical_url = ?", [key], limit=1), None)
     with db.atomic():
         if existing is None:
+            new_id = item_id(key)
+            joined = choose_story(record, story_candidates(db, record))
+            story, reason = joined if joined else (record.get("story_id") or new_id, None)
             db["items"].insert(
-                {**row, "id": item_id(key), "first_seen": stamp, "last_changed": stamp}
+                {
+                    **row,
+                    "id": new_id,
+                    "story_id": story,
+                    "story_reason": reason,
+                    "first_seen": stamp,
+                    "last_changed": stamp,
+                }
             )
+            _index_fingerprint(db, new_id, row.get("minhash"))
             return "new"
         previous = {name: existing[name] for name in MACHINE_FIELDS}
         current = {name: row[name] for name in MACHINE_FIELDS}
@@ -183,7 +195,52 @@ def upsert_record(db: Database, record: Mapping[str, Any], now: datetime) -> Out
             }
         )
         db["items"].update(existing["id"], {**row, "last_changed": stamp})
+        _index_fingerprint(db, existing["id"], row.get("minhash"))
         return "updated"
+
+
+def _index_fingerprint(db: Database, item_id_: str, minhash: str | None) -> None:
+    db["fingerprints"].delete_where("item_id = ?", [item_id_])
+    if minhash:
+        bands = minhash_bands(minhash)
+        db["fingerprints"].insert_all(
+            {"item_id": item_id_, "band": band, "value": value} for band, value in enumerate(bands)
+        )
+
+
+def story_candidates(db: Database, record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Stored items that may tell the same story as ``record``: linked by hreflang, same or
+    near-identical text, or another language on the same days (a possible translation)."""
+    ids: set[str] = set()
+    links = [canonical_url(u) for u in (record.get("translations") or {}).values()]
+    if links:
+        marks = ", ".join("?" for _ in links)
+        ids |= _ids(db, f"select id from items where canonical_url in ({marks})", links)
+    if record.get("content_hash"):
+        ids |= _ids(db, "select id from items where content_hash = ?", [record["content_hash"]])
+    if record.get("minhash"):
+        bands = minhash_bands(record["minhash"])
+        where = " or ".join("(band = ? and value = ?)" for _ in bands)
+        params = [x for pair in enumerate(bands) for x in pair]
+        ids |= _ids(db, f"select distinct item_id as id from fingerprints where {where}", params)
+    published = record.get("published")
+    if published:
+        day = published[:10]
+        ids |= _ids(
+            db,
+            "select id from items where substr(published, 1, 10) between date(?, '-1 day')"
+            " and date(?, '+1 day') and language != ? limit 2000",
+            [day, day, record.get("language") or ""],
+        )
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    rows = db.query(f"select * from items where id in ({marks})", sorted(ids))
+    return [_from_row(row) for row in rows]
+
+
+def _ids(db: Database, sql: str, params: list[Any]) -> set[str]:
+    return {row["id"] for row in db.query(sql, params)}
 
 
 def get_item(db: Database, item_id_: str) -> dict[str, Any] | None:

@@ -94,6 +94,7 @@ def process_page(
         "relevance": tagging.relevance,
         "relevance_reasons": tagging.reasons,
         "content_hash": dedup.content_hash(page.text),
+        "minhash": dedup.minhash(page.text),
         "story_id": dedup.story_id(canonical, page.alternates),
         "translations": translations,
         "crawled_at": moment.astimezone(UTC).isoformat(),

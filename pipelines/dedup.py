@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import random
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from datetime import date
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that track the visitor or change only the presentation, never the article.
@@ -70,3 +72,143 @@ def story_id(canonical: str, translations: Mapping[str, str]) -> str:
     members = {canonical_url(u) for u in translations.values()} | {canonical}
     digest = hashlib.sha1("\n".join(sorted(members)).encode("utf-8")).hexdigest()
     return "s" + digest[:11]
+
+
+# ---- near-duplicates and translations ------------------------------------------------------
+
+# MinHash: 64 permutations, banded 16 x 4 for lookup (pairs above ~0.5 Jaccard meet in a
+# band); two texts whose estimated shingle overlap reaches NEAR_DUPLICATE are one text.
+MINHASH_SIZE = 64
+MINHASH_BANDS = 16
+NEAR_DUPLICATE = 0.7
+_PRIME = (1 << 61) - 1
+_PERMUTATIONS = [
+    (random.Random(seed).randrange(1, _PRIME), random.Random(-seed).randrange(0, _PRIME))
+    for seed in range(1, MINHASH_SIZE + 1)
+]
+_WORD = re.compile(r"\w+", re.UNICODE)
+_NUMBER = re.compile(r"\d[\d.,\s]*\d|\d")
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２３４５６７８９", "0123456789" * 3)
+
+
+def _shingles(text: str, size: int = 3) -> set[int]:
+    words = _WORD.findall(normalise_text(text))
+    grams = [" ".join(words[i : i + size]) for i in range(max(1, len(words) - size + 1))]
+    return {
+        int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big") for g in grams
+    }
+
+
+def minhash(text: str) -> str:
+    """The MinHash signature of a text's word 3-shingles, as hex (64 values of 16 digits)."""
+    hashes = _shingles(text)
+    if not hashes:
+        return ""
+    signature = [min((a * h + b) % _PRIME for h in hashes) for a, b in _PERMUTATIONS]
+    return "".join(f"{value:016x}" for value in signature)
+
+
+def _values(signature: str) -> list[int]:
+    return [int(signature[i : i + 16], 16) for i in range(0, len(signature), 16)]
+
+
+def similarity(a: str, b: str) -> float:
+    """Estimated Jaccard overlap of two texts' shingles from their signatures."""
+    va, vb = _values(a), _values(b)
+    if not va or len(va) != len(vb):
+        return 0.0
+    return sum(x == y for x, y in zip(va, vb, strict=True)) / len(va)
+
+
+def minhash_bands(signature: str) -> list[int]:
+    """One 63-bit key per band of the signature, for indexed lookup of likely near-duplicates."""
+    values = _values(signature)
+    if not values:
+        return []
+    rows = len(values) // MINHASH_BANDS
+    keys = []
+    for band in range(MINHASH_BANDS):
+        chunk = ",".join(str(v) for v in values[band * rows : (band + 1) * rows])
+        keys.append(
+            int.from_bytes(hashlib.blake2b(chunk.encode(), digest_size=8).digest(), "big") >> 1
+        )
+    return keys
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers a text states (digits of any script, separators dropped): facts that
+    survive translation, such as "4,200", "17%", "2030"."""
+    found = set()
+    for match in _NUMBER.findall(text.translate(_DIGITS)):
+        digits = re.sub(r"\D", "", match)
+        if len(digits) >= 2:
+            found.add(digits)
+    return found
+
+
+def translation_evidence(a: Mapping[str, object], b: Mapping[str, object]) -> str | None:
+    """Why two records in different languages tell one story, or None.
+
+    Used only where hreflang links are missing: same publisher's day (±1 day) and either
+    the same lead image, or most of the same distinctive numbers (at least four).
+    """
+    if not a.get("language") or a.get("language") == b.get("language"):
+        return None
+    if not _close_days(a.get("published"), b.get("published")):
+        return None
+    if a.get("image") and a.get("image") == b.get("image"):
+        return "same date and image"
+    na, nb = numbers(str(a.get("text") or "")), numbers(str(b.get("text") or ""))
+    common = na & nb
+    if len(common) >= 4 and len(common) >= 0.6 * min(len(na), len(nb)):
+        return f"same date and numbers ({', '.join(sorted(common)[:6])})"
+    return None
+
+
+def _close_days(a: object, b: object) -> bool:
+    if not isinstance(a, str) or not isinstance(b, str):
+        return False
+    try:
+        da, db_ = date.fromisoformat(a[:10]), date.fromisoformat(b[:10])
+    except ValueError:
+        return False
+    return abs((da - db_).days) <= 1
+
+
+def choose_story(
+    record: Mapping[str, object], candidates: Iterable[Mapping[str, object]]
+) -> tuple[str, str] | None:
+    """The story a new record joins, and why, from stored candidates; None: a story of its own.
+
+    Evidence, strongest first: a hreflang link between the two, the same text, a
+    near-identical text (MinHash), then cross-language evidence for translations.
+    """
+    translations = {canonical_url(u) for u in _as_dict(record.get("translations")).values()}
+    own = record.get("canonical_url")
+    found: list[tuple[int, str, str]] = []
+    for other in candidates:
+        story = str(other["story_id"])
+        other_links = {canonical_url(u) for u in _as_dict(other.get("translations")).values()}
+        if other.get("canonical_url") in translations or own in other_links:
+            found.append((0, story, "hreflang"))
+        elif record.get("content_hash") and record.get("content_hash") == other.get("content_hash"):
+            found.append((1, story, "same text"))
+        elif (overlap := _overlap(record, other)) >= NEAR_DUPLICATE:
+            found.append((2, story, f"near-identical text ({overlap:.0%} overlap)"))
+        elif reason := translation_evidence(record, other):
+            found.append((3, story, f"translation: {reason}"))
+    if not found:
+        return None
+    _, story, reason = min(found)
+    return story, reason
+
+
+def _as_dict(value: object) -> Mapping[str, str]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _overlap(a: Mapping[str, object], b: Mapping[str, object]) -> float:
+    ha, hb = a.get("minhash"), b.get("minhash")
+    if not isinstance(ha, str) or not isinstance(hb, str):
+        return 0.0
+    return similarity(ha, hb)

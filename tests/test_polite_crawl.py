@@ -77,7 +77,9 @@ def site() -> Iterator[Site]:
         base = running.base
         routes.update(
             {
-                "/robots.txt": Answer(200, b"User-agent: *\nDisallow: /private/\n", {"Content-Type": "text/plain"}),
+                "/robots.txt": Answer(
+                    200, b"User-agent: *\nDisallow: /private/\n", {"Content-Type": "text/plain"}
+                ),
                 "/feed.xml": Answer(
                     200,
                     feed(base, ["/news/one", "/news/two", "/private/three", "/news/away"]),
@@ -100,7 +102,9 @@ def stored(db: Path) -> dict[str, str]:
         return dict(conn.execute("select url, title from items"))
 
 
-def test_a_generic_source_is_crawled_politely_with_its_site_rules(site: Site, tmp_path: Path) -> None:
+def test_a_generic_source_is_crawled_politely_with_its_site_rules(
+    site: Site, tmp_path: Path
+) -> None:
     result = run_cli("crawl", "--source", "local", cwd=tmp_path, config=config(tmp_path, site.base))
     assert result.returncode == 0, result.stderr
     titles = stored(tmp_path / "data/news.db")
@@ -127,18 +131,24 @@ def test_recorded_responses_replay_to_the_same_records(site: Site, tmp_path: Pat
     conf = config(tmp_path, site.base)
     online = tmp_path / "online"
     online.mkdir()
-    recorded = run_cli("crawl", "--source", "local", "--record", str(tmp_path / "rec"), cwd=online, config=conf)
+    recorded = run_cli(
+        "crawl", "--source", "local", "--record", str(tmp_path / "rec"), cwd=online, config=conf
+    )
     assert recorded.returncode == 0, recorded.stderr
     offline = tmp_path / "offline"
     offline.mkdir()
     hits_before = sum(site.hits.values())
-    replayed = run_cli("crawl", "--source", "local", "--archive", str(tmp_path / "rec"), cwd=offline, config=conf)
+    replayed = run_cli(
+        "crawl", "--source", "local", "--archive", str(tmp_path / "rec"), cwd=offline, config=conf
+    )
     assert replayed.returncode == 0, replayed.stderr
     assert sum(site.hits.values()) == hits_before, "replay never reaches the server"
     assert stored(offline / "data/news.db") == stored(online / "data/news.db")
 
 
-def test_a_crawl_killed_and_started_again_loses_nothing_and_fetches_nothing_twice(tmp_path: Path) -> None:
+def test_a_crawl_killed_and_started_again_loses_nothing_and_fetches_nothing_twice(
+    tmp_path: Path,
+) -> None:
     paths = [f"/news/{n}" for n in range(12)]
     routes: dict[str, Answer | list[Answer]] = {}
     with serve(Site(routes)) as slow:
@@ -149,8 +159,19 @@ def test_a_crawl_killed_and_started_again_loses_nothing_and_fetches_nothing_twic
         conf = config(tmp_path, slow.base)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(NETGUARD), str(ROOT)])}
         env.pop("GCED_NEWS_CONFIG", None)
-        command = [sys.executable, "-m", "crawler", "--config", str(conf), "crawl", "--source", "local"]
-        process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        command = [
+            sys.executable,
+            "-m",
+            "crawler",
+            "--config",
+            str(conf),
+            "crawl",
+            "--source",
+            "local",
+        ]
+        process = subprocess.Popen(
+            command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         db = tmp_path / "data/news.db"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and len(_stored_or_empty(db)) < 3:

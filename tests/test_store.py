@@ -102,4 +102,4 @@ def test_full_text_search_finds_an_item_by_a_word_of_its_text(db: Any, now: date
 def test_reopening_a_database_applies_no_migration_twice(tmp_path: Path) -> None:
     store.open_db(tmp_path / "news.db").close()
     db = store.open_db(tmp_path / "news.db")
-    assert [m.name for m in store.migrations.applied(db)] == ["m001_initial", "m002_crawl_state"]
+    assert [m.name for m in store.migrations.applied(db)] == ["m001_initial"]
