@@ -17,10 +17,12 @@ import click
 
 from crawler import __version__, store
 from crawler.config import Config, ConfigError, find_config_path, load_config
+from crawler.health import Health, assess
 from crawler.replay import ArchiveError, read_archive
 
 logger = logging.getLogger("gced_news")
 
+EXIT_UNHEALTHY = 2
 EXIT_LOCKED = 3
 
 
@@ -187,19 +189,57 @@ def _lock(path: Path) -> Iterator[None]:
         yield
 
 
+def _health(config: Config) -> list[Health]:
+    db = store.open_db(config.paths.database)
+    fetches, last_new = store.last_fetches(db), store.last_new_by_source(db)
+    return [
+        assess(source.name, fetches.get(source.name), last_new.get(source.name), _now())
+        for source in config.enabled_sources()
+    ]
+
+
 @cli.command()
 @_archive_option
 @click.pass_context
 def nightly(ctx: click.Context, archive: Path | None) -> None:
     """Crawl every enabled source, then build the site (cron-safe: one run at a time).
 
-    Exit status: 0 done, 1 error, 3 another run holds the lock.
+    Exit status: 0 done, 1 error, 2 done but a source is failing or yields nothing,
+    3 another run holds the lock.
     """
     config = _config(ctx)
     with _lock(config.paths.state / "nightly.lock"):
         _do_crawl(ctx, (), None, archive, None)
         index = _do_build(config, config.paths.site)
+        unhealthy = [h for h in _health(config) if not h.healthy]
     click.echo(f"index: {index.resolve()}")
+    for finding in unhealthy:
+        click.echo(
+            f"unhealthy source {finding.source}: {finding.state}: {finding.detail}", err=True
+        )
+    if any(h.state in ("failing", "empty") for h in unhealthy):
+        sys.exit(EXIT_UNHEALTHY)
+
+
+@cli.command()
+@click.pass_context
+def status(ctx: click.Context) -> None:
+    """Last runs, items per source and language, and each source's health."""
+    config = _config(ctx)
+    db = store.open_db(config.paths.database)
+    click.echo(f"database: {config.paths.database} ({store.count_items(db)} items)")
+    click.echo("last runs:")
+    for run in store.last_runs(db, limit=5):
+        totals = run["report"].get("totals", {})
+        counts = ", ".join(f"{totals.get(k, 0)} {k}" for k in ("new", "updated", "failed"))
+        outcome = run["outcome"] or "running"
+        click.echo(f"  #{run['id']} {run['command']} {run['started'][:19]} {outcome}: {counts}")
+    click.echo("items per source and language:")
+    for source, language, n in sorted(store.counts_by(db, "language")):
+        click.echo(f"  {source:<10} {language or '?':<8} {n:>6}")
+    click.echo("health:")
+    for finding in _health(config):
+        click.echo(f"  {finding.source:<20} {finding.state:<13} {finding.detail}")
 
 
 @cli.command()

@@ -427,3 +427,20 @@ def counts_by(db: Database, column: str) -> list[tuple[str, str, int]]:
         raise ValueError(f"cannot count by {column!r}")
     sql = f"select source, {column} as value, count(*) as n from items group by source, {column}"
     return [(row["source"], row["value"], row["n"]) for row in db.query(sql)]
+
+
+def last_new_by_source(db: Database) -> dict[str, datetime]:
+    """When each configured source last brought a new item."""
+    sql = "select source, max(fetched_at) as at from seen where outcome = 'new' group by source"
+    return {row["source"]: datetime.fromisoformat(row["at"]) for row in db.query(sql) if row["at"]}
+
+
+def last_fetches(db: Database) -> dict[str, dict[str, Any]]:
+    """Each source's row of the most recent crawl report that covered it."""
+    found: dict[str, dict[str, Any]] = {}
+    for run in db["runs"].rows_where(
+        "command = 'crawl' and finished is not null", order_by="id desc"
+    ):
+        for source, row in json.loads(run["report"] or "{}").get("fetches", {}).items():
+            found.setdefault(source, {**row, "finished": run["finished"]})
+    return found
