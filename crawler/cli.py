@@ -272,3 +272,56 @@ def extract(
 
 def main() -> None:
     cli(prog_name="gced-news")
+
+
+@cli.command()
+@click.pass_context
+def reprocess(ctx: click.Context) -> None:
+    """Re-run the pipelines over the raw pages kept by crawls (data/archive/), offline.
+
+    Use it after changing the taxonomy, site rules or the pipelines; editor fields stay.
+    """
+    from crawler.reprocess import reprocess as run_reprocess
+
+    config = _config(ctx)
+    db = store.open_db(config.paths.database)
+    run_id = store.start_run(db, "reprocess", _now())
+    counts = run_reprocess(config, db, _now())
+    store.finish_run(db, run_id, "ok", {"totals": dict(counts)}, _now())
+    click.echo(", ".join(f"{counts.get(k, 0)} {k}" for k in ("new", "updated", "unchanged", "failed")))
+
+
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
+@click.option("--status", "statuses", multiple=True, help="Only items with this status (repeatable).")
+@click.pass_context
+def export_items(ctx: click.Context, fmt: str, out: Path | None, statuses: tuple[str, ...]) -> None:
+    """Write the stored items, with editor fields, as JSON lines or CSV."""
+    from crawler.exchange import write_items
+
+    config = _config(ctx)
+    db = store.open_db(config.paths.database)
+    items = store.iter_items(db, statuses=statuses or None)
+    with click.open_file(str(out) if out else "-", "w", encoding="utf-8") as fh:
+        count = write_items(items, fh, fmt)
+    click.echo(f"{count} items exported", err=True)
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def import_items(ctx: click.Context, file: Path) -> None:
+    """Upsert records from a JSON-lines file (as `export` writes them) into the store.
+
+    A line's editor status is applied to items new to the store, and logged as a decision.
+    """
+    from crawler.exchange import ImportError_, import_records
+
+    config = _config(ctx)
+    db = store.open_db(config.paths.database)
+    try:
+        counts = import_records(db, file, _now())
+    except ImportError_ as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(", ".join(f"{counts.get(k, 0)} {k}" for k in ("new", "updated", "unchanged")))

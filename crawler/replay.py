@@ -5,6 +5,10 @@ An archive is a folder a maintainer can read and edit by hand::
     index.jsonl          one JSON object per response:
                          {"url", "status", "headers": {name: value}, "body": "relative/path" | null}
     index-*.jsonl        more of the same (read after index.jsonl; a later entry for a URL wins)
+
+An entry may carry ``meta``: the crawl's raw archive (``data/archive/``) keeps there what led
+to each article page (source, requested URL, feed hints), so ``reprocess`` can run the
+pipelines again over stored pages without fetching anything.
     <host>/<path>...     the body files, named after their URL
 
 A WARC file (``.warc`` or ``.warc.gz``, as written by wget or warcio) can be replayed too.
@@ -25,8 +29,9 @@ import logging
 import re
 import zlib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
@@ -50,6 +55,7 @@ class Recorded:
     status: int
     headers: Mapping[str, str]
     body: bytes
+    meta: Mapping[str, Any] = field(default_factory=dict)  # what the crawl knew (raw archive)
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -93,6 +99,7 @@ def _read_index(path: Path, index: Path) -> Iterator[tuple[str, Recorded]]:
                     status=int(entry.get("status", 200)),
                     headers=dict(entry.get("headers") or {}),
                     body=body,
+                    meta=dict(entry.get("meta") or {}),
                 )
             except (ValueError, KeyError, TypeError, OSError) as exc:
                 raise ArchiveError(f"{index}:{number}: unreadable entry: {exc}") from exc
@@ -147,14 +154,28 @@ class ArchiveWriter:
         path.mkdir(parents=True, exist_ok=True)
         self._index = path / INDEX
 
-    def write(self, url: str, status: int, headers: Mapping[str, str], body: bytes) -> None:
+    def write(
+        self,
+        url: str,
+        status: int,
+        headers: Mapping[str, str],
+        body: bytes,
+        meta: Mapping[str, Any] | None = None,
+    ) -> None:
         body_rel = None
         if body:
             body_rel = body_filename(url, headers.get("Content-Type"))
             target = self.path / body_rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(body)
-        entry = {"url": url, "status": status, "headers": dict(headers), "body": body_rel}
+        entry: dict[str, Any] = {
+            "url": url,
+            "status": status,
+            "headers": dict(headers),
+            "body": body_rel,
+        }
+        if meta:
+            entry["meta"] = dict(meta)
         with self._index.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
 

@@ -45,6 +45,7 @@ def scrapy_settings(
         "RETRY_GIVE_UP_LOG_LEVEL": "WARNING",
         "FEED_EXPORT_ENCODING": "utf-8",
         "ITEM_PIPELINES": {
+            "pipelines.scrapy.RawArchivePipeline": 100,
             "pipelines.scrapy.ProcessPagePipeline": 300,
             "pipelines.scrapy.StorePipeline": 800,
         },
@@ -57,6 +58,7 @@ def scrapy_settings(
         "EXTENSIONS": {"crawler.progress.Progress": 500},
         "GCED_PROGRESS": progress,
         "GCED_DATABASE": str(config.paths.database),
+        "GCED_RAW_ARCHIVE": str(config.paths.archive),
         "GCED_SOURCES": {name: source for name, source in config.sources.items()},
     }
     if archive is not None:

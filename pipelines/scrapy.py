@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler import store
+from crawler.replay import ArchiveWriter
 from crawler.items import EntryPointState, FetchFailure, RawPage
 from pipelines import ExtractionError, process_page
 
@@ -55,6 +57,33 @@ class ProcessPagePipeline:
             return {"record": None, "page": item, "error": str(exc)}
         record["url"] = item.url
         return {"record": record, "page": item}
+
+
+class RawArchivePipeline:
+    """Keep every fetched article page, with what led to it, in the raw archive
+    (``data/archive/``): ``gced-news reprocess`` re-runs the pipelines over it offline."""
+
+    def __init__(self, path: str) -> None:
+        self.writer = ArchiveWriter(Path(path))
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RawArchivePipeline:
+        path = crawler.settings.get("GCED_RAW_ARCHIVE")
+        if not path:
+            raise NotConfigured
+        return cls(path)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, RawPage) and item.status == 200:
+            meta = {
+                "source": item.source,
+                "publisher": item.publisher,
+                "requested_url": item.url,
+                "freshness": item.freshness,
+                "hints": item.entry,
+            }
+            self.writer.write(item.final_url, item.status, item.headers, item.body, meta)
+        return item
 
 
 class StorePipeline:

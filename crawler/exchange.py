@@ -1,0 +1,71 @@
+"""Items in and out as JSON lines or CSV: for researchers' tools and for moving data."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from crawler import store
+from pipelines.dedup import canonical_url
+
+# Columns of a CSV export, in order: the record, then the editor's fields.
+CSV_COLUMNS = (
+    "id",
+    *store.MACHINE_FIELDS,
+    "story_id",
+    "story_reason",
+    "crawled_at",
+    "first_seen",
+    "last_changed",
+    *store.EDITOR_FIELDS,
+)
+
+
+class ImportError_(ValueError):  # noqa: N801 (ImportError is a builtin)
+    """A line that cannot be imported; the message names the file and line."""
+
+
+def write_items(items: Iterable[Mapping[str, Any]], fh: IO[str], fmt: str) -> int:
+    count = 0
+    if fmt == "csv":
+        writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for item in items:
+            writer.writerow({k: _cell(item.get(k)) for k in CSV_COLUMNS})
+            count += 1
+        return count
+    for item in items:
+        fh.write(json.dumps(dict(item), ensure_ascii=False, sort_keys=True) + "\n")
+        count += 1
+    return count
+
+
+def _cell(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
+
+
+def import_records(db: Any, path: Path, now: datetime) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                if not isinstance(record, dict) or not record.get("url"):
+                    raise ValueError("each line must be a JSON object with a url")
+            except ValueError as exc:
+                raise ImportError_(f"{path}:{number}: {exc}") from exc
+            record.setdefault("canonical_url", canonical_url(record["url"]))
+            outcome = store.upsert_record(db, record, now)
+            status = record.get("status")
+            if outcome == "new" and status in store.STATUSES and status != "candidate":
+                item_id = store.item_id(record["canonical_url"])
+                store.set_editor_fields(db, item_id, {"status": status}, "import", now)
+            counts[outcome] += 1
+    return counts
