@@ -65,7 +65,7 @@ def cli(ctx: click.Context, config_path: Path | None, log_level: str | None) -> 
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
     _configure_logging(log_level or config.crawl.log_level)
-    ctx.obj = {"config": config, "log_level": log_level}
+    ctx.obj = {"config": config, "log_level": log_level, "config_path": path}
 
 
 def _config(ctx: click.Context) -> Config:
@@ -288,13 +288,21 @@ def reprocess(ctx: click.Context) -> None:
     run_id = store.start_run(db, "reprocess", _now())
     counts = run_reprocess(config, db, _now())
     store.finish_run(db, run_id, "ok", {"totals": dict(counts)}, _now())
-    click.echo(", ".join(f"{counts.get(k, 0)} {k}" for k in ("new", "updated", "unchanged", "failed")))
+    click.echo(
+        ", ".join(f"{counts.get(k, 0)} {k}" for k in ("new", "updated", "unchanged", "failed"))
+    )
 
 
 @cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
-@click.option("--status", "statuses", multiple=True, help="Only items with this status (repeatable).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout)."
+)
+@click.option(
+    "--status", "statuses", multiple=True, help="Only items with this status (repeatable)."
+)
 @click.pass_context
 def export_items(ctx: click.Context, fmt: str, out: Path | None, statuses: tuple[str, ...]) -> None:
     """Write the stored items, with editor fields, as JSON lines or CSV."""
@@ -325,3 +333,25 @@ def import_items(ctx: click.Context, file: Path) -> None:
     except ImportError_ as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(", ".join(f"{counts.get(k, 0)} {k}" for k in ("new", "updated", "unchanged")))
+
+
+@cli.command()
+@click.pass_context
+def schedule(ctx: click.Context) -> None:
+    """Run the nightly job on the config's cron expression ([schedule] cron), until stopped.
+
+    Each run is its own `gced-news nightly` process; a run still going when the next is
+    due is not doubled (missed runs coalesce into one).
+    """
+    from crawler.schedule import build_scheduler
+
+    config = _config(ctx)
+    try:
+        scheduler = build_scheduler(config, ctx.obj["config_path"])
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"nightly on '{config.schedule.cron}' ({config.schedule.timezone}); Ctrl-C stops")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        scheduler.shutdown(wait=False)

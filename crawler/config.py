@@ -93,10 +93,17 @@ class SiteSettings:
 
 
 @dataclass(frozen=True)
+class ScheduleSettings:
+    cron: str
+    timezone: str
+
+
+@dataclass(frozen=True)
 class Config:
     paths: Paths
     crawl: CrawlSettings
     site: SiteSettings
+    schedule: ScheduleSettings
     sources: Mapping[str, SourceConfig]
     origin: str = "built-in defaults"
 
@@ -165,13 +172,14 @@ def _merge(defaults: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
 
 
 def _build(raw: dict[str, Any], file: str, origin: str) -> Config:
-    _check_keys(raw, {"paths", "crawl", "site", "sources"}, file, "")
+    _check_keys(raw, {"paths", "crawl", "site", "schedule", "sources"}, file, "")
     sources_raw = _table(raw, "sources", file, "")
     sources = {name: _source(name, table, file) for name, table in sources_raw.items()}
     return Config(
         paths=_section(Paths, raw, "paths", file, convert=Path),
         crawl=_section(CrawlSettings, raw, "crawl", file),
         site=_section(SiteSettings, raw, "site", file),
+        schedule=_section(ScheduleSettings, raw, "schedule", file),
         sources=sources,
         origin=origin,
     )

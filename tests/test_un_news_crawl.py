@@ -113,3 +113,13 @@ def test_build_lists_every_story_with_a_link_to_its_page(crawled: Path, tmp_path
     assert all((out / link).is_file() for link in links)
     langs = {node.get("lang") for node in index.cssselect("[lang]")} - {None}
     assert {"en", "ru", "fr", "es", "ar", "zh"} <= langs
+
+
+def test_reprocess_reads_the_raw_archive_and_changes_nothing(crawled: Path, tmp_path: Path) -> None:
+    work = tmp_path / "reprocess"
+    shutil.copytree(crawled, work)
+    before = rows(work / "data/news.db", "select * from items order by id")
+    result = run_cli("reprocess", cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0 new, 0 updated, 22 unchanged, 0 failed"
+    assert rows(work / "data/news.db", "select * from items order by id") == before
