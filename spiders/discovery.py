@@ -73,12 +73,17 @@ def feed_links(body: bytes, feed_url: str, language: str | None) -> tuple[str | 
                 title=entry.get("title"),
                 summary=entry.get("summary"),
                 published=_iso_struct(entry.get("published_parsed")),
-                lastmod=_iso_struct(entry.get("updated_parsed")),
+                lastmod=_iso_struct(_own(entry, "updated_parsed")),
                 image=_enclosure_image(entry),
                 language=feed_language,
             )
         )
     return feed_language, links
+
+
+def _own(entry: Any, key: str) -> Any:
+    """A feed entry's own value, without feedparser's deprecated updated→published fallback."""
+    return dict.get(entry, key)
 
 
 def _enclosure_image(entry: Any) -> str | None:
