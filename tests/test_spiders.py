@@ -185,7 +185,8 @@ def test_backfill_takes_sitemap_entries_back_to_since() -> None:
 LISTING = """<html><body><nav><a href="/en/education">Education</a></nav>
 <div class="card"><a href="/en/articles/first-story?hub=66">First</a></div>
 <div class="card"><a href="https://www.unesco.org/en/articles/second-story">Second</a></div>
-<ul class="pager"><li class="pager__item pager__item--next"><a href="?page=1" rel="next">Next</a></li></ul>
+<ul class="pager"><li class="pager__item pager__item--next">
+<a href="?page=1" rel="next">Next</a></li></ul>
 </body></html>"""
 
 
