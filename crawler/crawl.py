@@ -6,6 +6,7 @@ import importlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +121,8 @@ def run_crawl(
     )
     db = store.open_db(config.paths.database)
     known, validators = store.known_pages(db), store.entry_validators(db)
-    retry = {source.name: store.pages_to_retry(db, source.name) for source in sources}
+    now = datetime.now(UTC)
+    retry = {source.name: store.pages_to_retry(db, source.name, now) for source in sources}
     db.close()
     process = CrawlerProcess(settings)
     crawlers = []

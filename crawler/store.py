@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -112,6 +112,7 @@ def m001_initial(db: Database) -> None:
             "attempts": int,
             "hints": str,
             "fetched_at": str,
+            "retry_after": str,
         },
         pk="url",
     )
@@ -271,6 +272,8 @@ def count_items(db: Database) -> int:
 
 # A page that failed this many fetches in a row is given up (left in `seen` for `status`).
 MAX_ATTEMPTS = 5
+# A failed page is tried again after 6 hours, then 12, 24, 48: the next nights, not at once.
+RETRY_FIRST_WAIT = timedelta(hours=6)
 
 
 def mark_seen(
@@ -293,6 +296,7 @@ def mark_seen(
             "attempts": 0,
             "hints": None,
             "fetched_at": now.astimezone(UTC).isoformat(),
+            "retry_after": None,
         },
         pk="url",
     )
@@ -306,6 +310,7 @@ def mark_failed(
     if row is not None and row["outcome"] != "failed":
         return  # stored before: this run's failure loses nothing
     attempts = (row["attempts"] if row else 0) + 1
+    retry_after = now + RETRY_FIRST_WAIT * 2 ** (attempts - 1)
     db["seen"].upsert(
         {
             "url": url,
@@ -314,15 +319,18 @@ def mark_failed(
             "attempts": attempts,
             "hints": json.dumps({**dict(hints), "reason": reason}, ensure_ascii=False),
             "fetched_at": now.astimezone(UTC).isoformat(),
+            "retry_after": retry_after.astimezone(UTC).isoformat(),
         },
         pk="url",
     )
 
 
-def pages_to_retry(db: Database, source: str) -> list[tuple[str, dict[str, Any]]]:
-    """Pages of ``source`` that failed before and are still worth another try, with hints."""
+def pages_to_retry(db: Database, source: str, now: datetime) -> list[tuple[str, dict[str, Any]]]:
+    """Pages of ``source`` that failed before and are due another try, with their hints."""
     rows = db["seen"].rows_where(
-        "outcome = 'failed' and source = ? and attempts < ?", [source, MAX_ATTEMPTS], order_by="url"
+        "outcome = 'failed' and source = ? and attempts < ? and retry_after <= ?",
+        [source, MAX_ATTEMPTS, now.astimezone(UTC).isoformat()],
+        order_by="url",
     )
     retry = []
     for row in rows:

@@ -103,3 +103,26 @@ def test_reopening_a_database_applies_no_migration_twice(tmp_path: Path) -> None
     store.open_db(tmp_path / "news.db").close()
     db = store.open_db(tmp_path / "news.db")
     assert [m.name for m in store.migrations.applied(db)] == ["m001_initial"]
+
+
+def test_a_failed_page_is_retried_on_later_nights_then_given_up(db: Any, now: datetime) -> None:
+    url = "https://news.un.org/feed/view/es/story/2025/10/1541377"
+    store.mark_failed(db, url, "un-news", "HTTP 500", {"language": "es"}, now)
+    assert store.pages_to_retry(db, "un-news", now) == []
+    assert store.pages_to_retry(db, "un-news", now + timedelta(hours=6)) == [
+        (url, {"language": "es"})
+    ]
+    later = now
+    for _ in range(store.MAX_ATTEMPTS - 1):
+        later += timedelta(days=3)
+        store.mark_failed(db, url, "un-news", "HTTP 500", {"language": "es"}, later)
+    assert store.pages_to_retry(db, "un-news", later + timedelta(days=30)) == []
+
+
+def test_a_stored_page_failing_later_loses_nothing(db: Any, now: datetime) -> None:
+    url = record()["url"]
+    store.upsert_record(db, record(), now)
+    store.mark_seen(db, url, record()["canonical_url"], None, "new", now, "un-news")
+    store.mark_failed(db, url, "un-news", "HTTP 503", {}, now)
+    assert store.get_by_url(db, record()["canonical_url"]) is not None
+    assert url in store.known_pages(db)

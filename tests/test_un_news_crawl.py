@@ -89,8 +89,9 @@ def test_second_run_adds_nothing_changes_nothing_and_gets_304s(
     result = run_cli("crawl", "--source", "un-news", "--archive", str(SAMPLE_ARCHIVE), cwd=work)
     assert result.returncode == 0, result.stderr
     assert rows(work / "data/news.db", "select * from items order by id") == before
-    assert "total: 0 new, 0 updated, 0 unchanged" in result.stdout
-    assert "8 not modified (304)" in result.stdout
+    assert "total: 0 new, 0 updated, 0 unchanged, 0 failed" in result.stdout
+    # robots.txt and the eight feeds, each answered 304: no story page is asked for again.
+    assert "un-news: 9 requests, 8 not modified (304)" in result.stdout
 
 
 def test_failed_pages_are_remembered_and_tried_again(crawled: Path) -> None:
