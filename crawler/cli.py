@@ -355,3 +355,28 @@ def schedule(ctx: click.Context) -> None:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         scheduler.shutdown(wait=False)
+
+
+@cli.command()
+@click.option("--port", default=8765, show_default=True, help="Port on 127.0.0.1.")
+@click.option(
+    "--editor",
+    default=lambda: os.environ.get("USER", "editor"),
+    help="Your name in the decision log.",
+)
+@click.pass_context
+def review(ctx: click.Context, port: int, editor: str) -> None:
+    """The editor's desk on http://127.0.0.1:PORT/: approve, reject, feature, correct."""
+    from wsgiref.simple_server import make_server
+
+    from crawler.review import Desk, make_app
+
+    config = _config(ctx)
+    store.open_db(config.paths.database).close()
+    app = make_app(Desk(config.paths.database, editor, _now))
+    with make_server("127.0.0.1", port, app) as server:
+        click.echo(f"editor's desk: http://127.0.0.1:{server.server_port}/ (Ctrl-C stops)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
