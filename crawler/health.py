@@ -52,4 +52,6 @@ def assess(
     if last_new is None or now - last_new > stale_after:
         since = last_new.date().isoformat() if last_new else "ever"
         return Health(source, "stale", f"no new item since {since}")
+    if not stored:
+        return Health(source, "ok", f"nothing new: {unchanged} entry points unchanged (304)")
     return Health(source, "ok", f"{fetches.get('new', 0)} new, {stored} stored in the last crawl")

@@ -1,7 +1,8 @@
 """Dates: ``published`` and ``updated`` chosen apart, each from the best evidence, with its source.
 
 Evidence, strongest first: a configured site rule, JSON-LD, article meta tags, a ``<time>``
-element in the article, the feed entry, trafilatura's guess, the URL. A date in the future or
+element in the article, the visible dateline in the page's language, the feed entry, the
+sitemap's lastmod (for ``updated``), the URL, trafilatura's guess. A date in the future or
 before 1945 is rejected. Values are timezone-aware ISO 8601 (naive dates are taken as UTC).
 """
 
@@ -18,7 +19,19 @@ EARLIEST = datetime(1945, 1, 1, tzinfo=UTC)
 # A page dated up to a day ahead is a timezone artefact, not the future.
 FUTURE_SLACK = timedelta(days=1)
 
-_RANK = ("rule", "json-ld", "meta", "time[datetime]", "feed", "trafilatura", "sitemap", "url")
+# trafilatura's guess comes last but one: on pages without metadata it often knows only the
+# month (and says the 1st), where the visible dateline gives the day.
+_RANK = (
+    "rule",
+    "json-ld",
+    "meta",
+    "time[datetime]",
+    "dateline",
+    "feed",
+    "sitemap",
+    "url",
+    "trafilatura",
+)
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])(?:/(0[1-9]|[12]\d|3[01]))?/")
 
 
@@ -44,12 +57,12 @@ def parse_date(value: str) -> datetime | None:
 
 
 def url_date(url: str) -> str | None:
-    """``/2025/03/`` or ``/2025/03/11/`` in a URL, as an ISO date."""
+    """``/2025/03/11/`` in a URL, as an ISO date; a URL giving only the month gives none
+    (the 1st would be a made-up day)."""
     match = _URL_DATE.search(url)
-    if not match:
+    if not match or not match.group(3):
         return None
-    year, month, day = match.group(1), match.group(2), match.group(3) or "01"
-    return f"{year}-{month}-{day}"
+    return f"{match.group(1)}-{match.group(2)}-{match.group(3)}"
 
 
 def _rank(source: str) -> int:

@@ -1,0 +1,125 @@
+"""All four sources, every configured office and language, crawled from the sample archive
+by the real spiders, middlewares and pipelines (as `gced-news nightly` does)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import SAMPLE_ARCHIVE, run_cli
+
+AGENCIES = json.loads((SAMPLE_ARCHIVE / "EXPECTED-agencies.json").read_text(encoding="utf-8"))
+UN_NEWS = json.loads((SAMPLE_ARCHIVE / "EXPECTED.json").read_text(encoding="utf-8"))
+
+
+def items(db: Path) -> dict[str, dict[str, Any]]:
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        return {row["canonical_url"]: dict(row) for row in conn.execute("select * from items")}
+
+
+@pytest.fixture(scope="module")
+def nightly(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    work = tmp_path_factory.mktemp("all-sources")
+    result = run_cli("nightly", "--archive", str(SAMPLE_ARCHIVE), cwd=work)
+    assert result.returncode == 0, result.stderr
+    return work, result.stdout + result.stderr
+
+
+def test_every_agency_story_is_stored(nightly: tuple[Path, str]) -> None:
+    stored = items(nightly[0] / "data/news.db")
+    missing = [story["url"] for story in AGENCIES if story["url"] not in stored]
+    assert missing == []
+    assert len(stored) == len(AGENCIES) + len(UN_NEWS)
+
+
+def test_each_source_has_stories_in_at_least_three_languages(nightly: tuple[Path, str]) -> None:
+    languages: dict[str, set[str]] = defaultdict(set)
+    for item in items(nightly[0] / "data/news.db").values():
+        languages[item["source"]].add(item["language"])
+    assert set(languages) == {"un-news", "unesco", "unicef", "undp"}
+    assert all(len(found) >= 3 for found in languages.values()), languages
+
+
+@pytest.mark.parametrize("story", AGENCIES, ids=lambda s: s["url"].split("//")[1][:70])
+def test_title_language_and_date_match_the_page(
+    nightly: tuple[Path, str], story: dict[str, Any]
+) -> None:
+    item = items(nightly[0] / "data/news.db")[story["url"]]
+    assert item["title"] == story["title"]
+    assert item["language"] == story["language"]
+    assert item["title_language"] == story["title_language"]
+    assert (item["published"] or "")[:10] == story["published"]
+
+
+def test_central_asian_offices_give_their_national_languages(nightly: tuple[Path, str]) -> None:
+    languages = {item["language"] for item in items(nightly[0] / "data/news.db").values()}
+    assert {"kk", "ky", "uz-Latn", "uz-Cyrl", "tg", "tk"} <= languages
+
+
+def test_a_country_office_copy_of_a_global_release_joins_its_story(
+    nightly: tuple[Path, str],
+) -> None:
+    stored = items(nightly[0] / "data/news.db")
+    pairs = [(s["url"], s["duplicate_of"]) for s in AGENCIES if s["duplicate_of"]]
+    assert pairs
+    for url, original in pairs:
+        assert stored[url]["story_id"] == stored[original]["story_id"], url
+
+
+def test_translations_share_one_story(nightly: tuple[Path, str]) -> None:
+    stored = items(nightly[0] / "data/news.db")
+    for story in AGENCIES:
+        for other in story["translations"]:
+            assert stored[story["url"]]["story_id"] == stored[other]["story_id"], (
+                story["url"],
+                other,
+            )
+
+
+def test_office_items_are_tagged_with_their_country(nightly: tuple[Path, str]) -> None:
+    stored = items(nightly[0] / "data/news.db")
+    office_country = {
+        "kazakhstan": "KZ",
+        "kyrgyzstan": "KG",
+        "uzbekistan": "UZ",
+        "tajikistan": "TJ",
+        "turkmenistan": "TM",
+    }
+    for story in AGENCIES:
+        if story["office"]:
+            assert office_country[story["office"]] in json.loads(stored[story["url"]]["countries"])
+
+
+def test_robots_txt_keeps_the_crawler_out_of_disallowed_paths(nightly: tuple[Path, str]) -> None:
+    work, log = nightly
+    assert "private-area" not in log
+    with sqlite3.connect(work / "data/news.db") as conn:
+        assert (
+            conn.execute("select count(*) from seen where url like '%private-area%'").fetchone()[0]
+            == 0
+        )
+
+
+def test_a_second_nightly_asks_for_no_story_page_and_changes_nothing(
+    nightly: tuple[Path, str], tmp_path: Path
+) -> None:
+    work = tmp_path / "again"
+    shutil.copytree(nightly[0], work)
+    before = items(work / "data/news.db")
+    result = run_cli("nightly", "--archive", str(SAMPLE_ARCHIVE), cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert items(work / "data/news.db") == before
+    assert "total: 0 new, 0 updated, 0 unchanged, 0 failed" in result.stdout
+    for line in result.stdout.splitlines():
+        if " requests, " in line:
+            requests = int(line.split(": ", 1)[1].split(" requests")[0])
+            not_modified = int(line.split("requests, ")[1].split(" not modified")[0])
+            assert requests == not_modified + 1, line  # robots.txt, then only 304s
+    assert "site: 0 files written" in result.stdout
