@@ -21,6 +21,8 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check crawler spiders pipelines tests bench
+	$(BIN)/ruff format --check crawler spiders pipelines
+	$(BIN)/mypy crawler spiders pipelines
 
 bench: $(STAMP)
 	$(BIN)/python bench/language.py

@@ -299,5 +299,5 @@ def _check_type(value: Any, kind: Any, file: str, key: str) -> None:
         expected = ()
     if not isinstance(value, expected):
         raise ConfigError(f"{file}: {key} must be {kind}, not {type(value).__name__} ({value!r})")
-    if kind == "list" and not all(isinstance(v, str) for v in value):
+    if isinstance(value, list) and not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{file}: {key} must be a list of strings")

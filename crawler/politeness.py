@@ -54,7 +54,9 @@ def backoff_seconds(
 class BackoffRetryMiddleware(RetryMiddleware):
     """RetryMiddleware that slows the site's download slot down before retrying."""
 
-    def process_response(self, request: Request, response: Response) -> Request | Response:
+    def process_response(  # type: ignore[override]  # Scrapy ≥ 2.14 passes no spider
+        self, request: Request, response: Response
+    ) -> Request | Response:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         header = response.headers.get("Retry-After")

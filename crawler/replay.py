@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from scrapy.http import Response
+from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
 logger = logging.getLogger(__name__)
@@ -219,9 +219,8 @@ class ReplayMiddleware:
             return Response(request.url, status=404, request=request)
         if _not_modified(request, recorded):
             return Response(request.url, status=304, headers=_validators(recorded), request=request)
-        cls = responsetypes.from_args(
-            headers=recorded.headers, url=recorded.url, body=recorded.body
-        )
+        headers = Headers(dict(recorded.headers))
+        cls = responsetypes.from_args(headers=headers, url=recorded.url, body=recorded.body)
         return cls(
             url=request.url,
             status=recorded.status,

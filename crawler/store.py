@@ -78,31 +78,31 @@ def m001_initial(db: Database) -> None:
     ).split()
     columns: dict[str, Any] = {"id": str, **{name: str for name in text_columns}}
     columns.update(language_confidence=float, title_language_confidence=float, relevance=float)
-    db["items"].create(columns, pk="id", defaults={"status": "candidate"}, not_null={"status"})
-    db["items"].create_index(["canonical_url"], unique=True)
-    db["items"].create_index(["story_id"])
-    db["items"].create_index(["content_hash"])
-    db["items"].create_index(["published"])
-    db["items"].enable_fts(["title", "summary", "text"], create_triggers=True)
-    db["item_history"].create(
+    db.table("items").create(columns, pk="id", defaults={"status": "candidate"}, not_null={"status"})
+    db.table("items").create_index(["canonical_url"], unique=True)
+    db.table("items").create_index(["story_id"])
+    db.table("items").create_index(["content_hash"])
+    db.table("items").create_index(["published"])
+    db.table("items").enable_fts(["title", "summary", "text"], create_triggers=True)
+    db.table("item_history").create(
         {"id": int, "item_id": str, "changed_at": str, "previous": str},
         pk="id",
         foreign_keys=[("item_id", "items", "id")],
     )
-    db["decisions"].create(
+    db.table("decisions").create(
         {"id": int, "item_id": str, "at": str, "action": str, "editor": str, "detail": str},
         pk="id",
         foreign_keys=[("item_id", "items", "id")],
     )
-    db["runs"].create(
+    db.table("runs").create(
         {"id": int, "command": str, "started": str, "finished": str, "outcome": str, "report": str},
         pk="id",
     )
     # Near-duplicate lookup: the MinHash of each item's text, cut into bands.
-    db["fingerprints"].create({"item_id": str, "band": int, "value": int}, pk=("item_id", "band"))
-    db["fingerprints"].create_index(["band", "value"])
+    db.table("fingerprints").create({"item_id": str, "band": int, "value": int}, pk=("item_id", "band"))
+    db.table("fingerprints").create_index(["band", "value"])
     # What incremental crawls remember: pages fetched, and entry points' validators.
-    db["seen"].create(
+    db.table("seen").create(
         {
             "url": str,
             "source": str,
@@ -116,7 +116,7 @@ def m001_initial(db: Database) -> None:
         },
         pk="url",
     )
-    db["entry_points"].create(
+    db.table("entry_points").create(
         {"url": str, "etag": str, "last_modified": str, "fetched_at": str}, pk="url"
     )
 
@@ -166,13 +166,13 @@ def upsert_record(db: Database, record: Mapping[str, Any], now: datetime) -> Out
     if not key:
         raise ValueError(f"record for {record.get('url')!r} has no canonical_url")
     stamp = now.astimezone(UTC).isoformat()
-    existing = next(db["items"].rows_where("canonical_url = ?", [key], limit=1), None)
+    existing = next(db.table("items").rows_where("canonical_url = ?", [key], limit=1), None)
     with db.atomic():
         if existing is None:
             new_id = item_id(key)
             joined = choose_story(record, story_candidates(db, record))
             story, reason = joined if joined else (record.get("story_id") or new_id, None)
-            db["items"].insert(
+            db.table("items").insert(
                 {
                     **row,
                     "id": new_id,
@@ -188,23 +188,23 @@ def upsert_record(db: Database, record: Mapping[str, Any], now: datetime) -> Out
         current = {name: row[name] for name in MACHINE_FIELDS}
         if previous == current:
             return "unchanged"
-        db["item_history"].insert(
+        db.table("item_history").insert(
             {
                 "item_id": existing["id"],
                 "changed_at": stamp,
                 "previous": json.dumps(previous, ensure_ascii=False, sort_keys=True),
             }
         )
-        db["items"].update(existing["id"], {**row, "last_changed": stamp})
+        db.table("items").update(existing["id"], {**row, "last_changed": stamp})
         _index_fingerprint(db, existing["id"], row.get("minhash"))
         return "updated"
 
 
 def _index_fingerprint(db: Database, item_id_: str, minhash: str | None) -> None:
-    db["fingerprints"].delete_where("item_id = ?", [item_id_])
+    db.table("fingerprints").delete_where("item_id = ?", [item_id_])
     if minhash:
         bands = minhash_bands(minhash)
-        db["fingerprints"].insert_all(
+        db.table("fingerprints").insert_all(
             {"item_id": item_id_, "band": band, "value": value} for band, value in enumerate(bands)
         )
 
@@ -245,12 +245,12 @@ def _ids(db: Database, sql: str, params: list[Any]) -> set[str]:
 
 
 def get_item(db: Database, item_id_: str) -> dict[str, Any] | None:
-    row = next(db["items"].rows_where("id = ?", [item_id_], limit=1), None)
+    row = next(db.table("items").rows_where("id = ?", [item_id_], limit=1), None)
     return _from_row(row) if row else None
 
 
 def get_by_url(db: Database, canonical_url: str) -> dict[str, Any] | None:
-    row = next(db["items"].rows_where("canonical_url = ?", [canonical_url], limit=1), None)
+    row = next(db.table("items").rows_where("canonical_url = ?", [canonical_url], limit=1), None)
     return _from_row(row) if row else None
 
 
@@ -262,12 +262,12 @@ def iter_items(db: Database, *, statuses: Iterable[str] | None = None) -> Iterat
         where = "status in ({})".format(", ".join("?" for _ in wanted))
         params = wanted
     order = "coalesce(published, crawled_at) desc, id"
-    for row in db["items"].rows_where(where, params, order_by=order):
+    for row in db.table("items").rows_where(where, params, order_by=order):
         yield _from_row(row)
 
 
 def count_items(db: Database) -> int:
-    return db["items"].count
+    return db.table("items").count
 
 
 # A page that failed this many fetches in a row is given up (left in `seen` for `status`).
@@ -286,7 +286,7 @@ def mark_seen(
     source: str | None = None,
 ) -> None:
     """Remember that ``url`` was fetched and what became of it (new, unchanged, no-article)."""
-    db["seen"].upsert(
+    db.table("seen").upsert(
         {
             "url": url,
             "source": source,
@@ -306,12 +306,12 @@ def mark_failed(
     db: Database, url: str, source: str, reason: str, hints: Mapping[str, Any], now: datetime
 ) -> None:
     """Remember a page that could not be fetched, with what led to it, to retry next time."""
-    row = next(db["seen"].rows_where("url = ?", [url], limit=1), None)
+    row = next(db.table("seen").rows_where("url = ?", [url], limit=1), None)
     if row is not None and row["outcome"] != "failed":
         return  # stored before: this run's failure loses nothing
     attempts = (row["attempts"] if row else 0) + 1
     retry_after = now + RETRY_FIRST_WAIT * 2 ** (attempts - 1)
-    db["seen"].upsert(
+    db.table("seen").upsert(
         {
             "url": url,
             "source": source,
@@ -327,7 +327,7 @@ def mark_failed(
 
 def pages_to_retry(db: Database, source: str, now: datetime) -> list[tuple[str, dict[str, Any]]]:
     """Pages of ``source`` that failed before and are due another try, with their hints."""
-    rows = db["seen"].rows_where(
+    rows = db.table("seen").rows_where(
         "outcome = 'failed' and source = ? and attempts < ? and retry_after <= ?",
         [source, MAX_ATTEMPTS, now.astimezone(UTC).isoformat()],
         order_by="url",
@@ -358,7 +358,7 @@ def save_entry_points(db: Database, states: Iterable[Mapping[str, Any]], now: da
     stamp = now.astimezone(UTC).isoformat()
     rows = [{**dict(state), "fetched_at": stamp} for state in states]
     if rows:
-        db["entry_points"].upsert_all(rows, pk="url")
+        db.table("entry_points").upsert_all(rows, pk="url")
 
 
 def entry_validators(db: Database) -> dict[str, dict[str, str | None]]:
@@ -369,14 +369,14 @@ def entry_validators(db: Database) -> dict[str, dict[str, str | None]]:
 
 
 def search(db: Database, query: str, limit: int = 20) -> list[dict[str, Any]]:
-    return [_from_row(row) for row in db["items"].search(query, limit=limit)]
+    return [_from_row(row) for row in db.table("items").search(query, limit=limit)]
 
 
 def record_decision(
     db: Database, item_id_: str, action: str, editor: str, detail: Mapping[str, Any], now: datetime
 ) -> None:
     """Append one editor action to the decision log (never updated or deleted)."""
-    db["decisions"].insert(
+    db.table("decisions").insert(
         {
             "item_id": item_id_,
             "at": now.astimezone(UTC).isoformat(),
@@ -401,20 +401,20 @@ def set_editor_fields(
         for k, v in fields.items()
     }
     with db.atomic():
-        db["items"].update(item_id_, values)
+        db.table("items").update(item_id_, values)
         record_decision(db, item_id_, "edit", editor, fields, now)
 
 
 def start_run(db: Database, command: str, now: datetime) -> int:
-    table = db["runs"]
+    table = db.table("runs")
     table.insert({"command": command, "started": now.astimezone(UTC).isoformat()})
-    return int(table.last_pk)
+    return int(str(table.last_pk))
 
 
 def finish_run(
     db: Database, run_id: int, outcome: str, report: Mapping[str, Any], now: datetime
 ) -> None:
-    db["runs"].update(
+    db.table("runs").update(
         run_id,
         {
             "finished": now.astimezone(UTC).isoformat(),
@@ -425,7 +425,7 @@ def finish_run(
 
 
 def last_runs(db: Database, limit: int = 10) -> list[dict[str, Any]]:
-    rows = db["runs"].rows_where(order_by="id desc", limit=limit)
+    rows = db.table("runs").rows_where(order_by="id desc", limit=limit)
     return [{**row, "report": json.loads(row["report"] or "{}")} for row in rows]
 
 
@@ -446,7 +446,7 @@ def last_new_by_source(db: Database) -> dict[str, datetime]:
 def last_fetches(db: Database) -> dict[str, dict[str, Any]]:
     """Each source's row of the most recent crawl report that covered it."""
     found: dict[str, dict[str, Any]] = {}
-    for run in db["runs"].rows_where(
+    for run in db.table("runs").rows_where(
         "command = 'crawl' and finished is not null", order_by="id desc"
     ):
         for source, row in json.loads(run["report"] or "{}").get("fetches", {}).items():
@@ -490,5 +490,5 @@ def review_queue(
 
 
 def decisions_for(db: Database, item_id_: str) -> list[dict[str, Any]]:
-    rows = db["decisions"].rows_where("item_id = ?", [item_id_], order_by="id desc")
+    rows = db.table("decisions").rows_where("item_id = ?", [item_id_], order_by="id desc")
     return [{**row, "detail": json.loads(row["detail"] or "{}")} for row in rows]

@@ -8,6 +8,7 @@ or sitemap lastmod says it changed. The spider yields raw pages only: no extract
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -49,6 +50,8 @@ class SourceSpider(scrapy.Spider):
 
     name = "base"
     source: SourceConfig
+    allowed_domains: list[str]
+    patterns: list[re.Pattern[str]]
 
     def __init__(
         self,

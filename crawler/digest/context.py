@@ -1,145 +1,323 @@
-"""Items → view models: pure functions, no I/O, nothing the templates must work out."""
+"""Items → view models: which items show, in what order, in which listings. No rendering.
+
+One pass over the items (they may come straight from the database cursor) keeps a compact
+`ItemView` per visible item and spools each body text to a `TextStore`, so 100,000 items fit
+in memory without their texts. Each view carries a fingerprint of everything a page shows
+about it, so the incremental build can tell an unchanged page without rendering it.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import re
+import tempfile
+from array import array
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
-from .errors import InvalidItemError
+from .errors import InvalidItemError, OutputCollisionError
 
 logger = logging.getLogger(__name__)
 
-INDEX_PATH = "index.html"
 ITEMS_FOLDER = "items"
-UNTITLED = "Untitled story"
-SOURCE_NAMES: Mapping[str, str] = {
-    "un-news": "UN News",
-    "unesco": "UNESCO",
-    "unicef": "UNICEF",
-    "undp": "UNDP",
-}
+STATUSES_SHOWN = frozenset({"approved", "featured"})
+CANDIDATE = "candidate"
+LISTING_KINDS = ("language", "source", "topic", "country", "month")
 
 _ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
 _LANG_PATTERN = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
+_SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+# Characters XML 1.0 forbids; scraped text sometimes carries them and they would break feeds.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_INVALID_TABLE = dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])
+# An absolute http(s) URL with a host, no spaces or control characters, no [ ] outside IPv6.
+_HTTP_URL = re.compile(r"(?i)https?://(?:[^\s/?#@\[\]\x00-\x1f]+@)?"
+                       r"(?:\[[0-9a-f:.]+\]|[^\s/?#@\[\]:\x00-\x1f]+)(?::\d*)?"
+                       r"(?:[/?#][^\s\x00-\x1f]*)?")
 _RTL_LANGUAGES = frozenset(
     {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "ug", "ur", "yi"}
 )
 _RTL_SCRIPTS = frozenset({"adlm", "arab", "hebr", "nkoo", "rohg", "syrc", "thaa"})
-_MONTHS = tuple(
-    "January February March April May June July August September October November December".split()
-)
 _OLDEST = datetime.min.replace(tzinfo=UTC)
 _LEAD_LENGTH = 280
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Lang:
     """A BCP-47 tag ("" when unknown) and whether its script runs right to left."""
 
     code: str
     rtl: bool
 
-
-@dataclass(frozen=True)
-class DateView:
-    """A moment for `<time datetime=iso>label</time>`, in the publisher's own offset."""
-
-    iso: str
-    label: str
+    @property
+    def key(self) -> str:
+        """The tag as a listing key and URL segment: lower case ("uz-latn")."""
+        return self.code.lower()
 
 
-@dataclass(frozen=True)
-class Topic:
-    slug: str
-    label: str
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TranslationLink:
     href: str
     lang: Lang
 
 
 @dataclass(frozen=True)
+class Visibility:
+    """Which items the site shows: approved and featured always, rejected never, and
+    unreviewed candidates when `show_candidates` and their relevance reaches `threshold`."""
+
+    show_candidates: bool = True
+    threshold: float = 0.2
+
+    def status_shown(self, item: Mapping[str, Any]) -> str | None:
+        """The status the item shows with, or None when it stays off the site."""
+        status = item.get("status") or CANDIDATE
+        if status in STATUSES_SHOWN:
+            return str(status)
+        if status == CANDIDATE and self.show_candidates:
+            relevance = item.get("relevance")
+            if isinstance(relevance, int | float) and relevance >= self.threshold:
+                return CANDIDATE
+        return None
+
+
+@dataclass(frozen=True, slots=True)
 class ItemView:
-    """Everything a page shows about one item, ready to lay out."""
+    """Everything a page shows about one item, except its body text (kept in a TextStore)."""
 
     id: str
-    path: str
-    title: str
+    title: str | None
     title_lang: Lang
     summary: str | None
     lead: str | None
     lang: Lang
-    paragraphs: tuple[str, ...]
-    source: str
     source_slug: str
-    published: DateView | None
-    updated: DateView | None
+    published: datetime | None
+    updated: datetime | None
     authors: tuple[str, ...]
-    topics: tuple[Topic, ...]
+    topics: tuple[str, ...]
     countries: tuple[str, ...]
     original_url: str | None
     translations: tuple[TranslationLink, ...]
-    featured: bool
+    status: str
+    story_id: str | None
+    image: str | None
+    relevance: float | None
+    text_ref: int
+    fingerprint: str
+    crawled: datetime | None
+
+    @property
+    def featured(self) -> bool:
+        return self.status == "featured"
+
+    @property
+    def unreviewed(self) -> bool:
+        return self.status == CANDIDATE
+
+    @property
+    def month(self) -> str | None:
+        """"2025-03": the month of publication in the publisher's own offset."""
+        return f"{self.published.year:04d}-{self.published.month:02d}" if self.published else None
+
+    @property
+    def year(self) -> str | None:
+        return f"{self.published.year:04d}" if self.published else None
+
+    @property
+    def published_iso(self) -> str | None:
+        return self.published.isoformat(timespec="seconds") if self.published else None
+
+    @property
+    def updated_iso(self) -> str | None:
+        return self.updated.isoformat(timespec="seconds") if self.updated else None
+
+    def sort_key(self) -> tuple[datetime, datetime, str]:
+        """Newest first with reverse=True: published moment, then crawl time, then id."""
+        return (
+            self.published.astimezone(UTC) if self.published else _OLDEST,
+            self.crawled.astimezone(UTC) if self.crawled else _OLDEST,
+            self.id,
+        )
 
 
-def prepare_items(items: Iterable[Mapping[str, Any]]) -> tuple[ItemView, ...]:
-    """Drop rejected items, sort newest first and turn each into an `ItemView`."""
-    kept = [item for item in items if not is_rejected(item)]
-    kept.sort(key=newest_first_key, reverse=True)
-    return tuple(item_view(item) for item in kept)
+class TextStore:
+    """Body texts kept aside from the views: in memory, or spooled to a temporary file."""
+
+    def __init__(self, spool: bool = False) -> None:
+        self._texts: list[str] = []
+        self._offsets = array("q", [0])
+        self._file = tempfile.TemporaryFile(prefix="gced-digest-") if spool else None
+
+    def put(self, text: str) -> int:
+        if self._file is None:
+            self._texts.append(text)
+            return len(self._texts) - 1
+        data = text.encode("utf-8")
+        self._file.write(data)
+        self._offsets.append(self._offsets[-1] + len(data))
+        return len(self._offsets) - 2
+
+    def get(self, ref: int) -> str:
+        if self._file is None:
+            return self._texts[ref]
+        start, end = self._offsets[ref], self._offsets[ref + 1]
+        return os.pread(self._file.fileno(), end - start, start).decode("utf-8")
+
+    def seal(self) -> None:
+        """Flush spooled texts so they can be read back (also from forked workers)."""
+        if self._file is not None:
+            self._file.flush()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
 
 
-def is_rejected(item: Mapping[str, Any]) -> bool:
-    return item.get("status") == "rejected"
+@dataclass
+class Collection:
+    """The visible items, newest first, with the listings and story groups they form."""
+
+    views: tuple[ItemView, ...]
+    texts: TextStore
+    listings: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    groups: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    group_fingerprints: dict[str, str] = field(default_factory=dict)
+
+    def paragraphs(self, view: ItemView) -> tuple[str, ...]:
+        return paragraphs_of(self.texts.get(view.text_ref))
+
+    def duplicates(self, index: int) -> tuple[int, ...]:
+        """Other visible items of the same story (duplicates and translations)."""
+        story = self.views[index].story_id
+        if not story:
+            return ()
+        return tuple(other for other in self.groups.get(story, ()) if other != index)
+
+    def page_fingerprint(self, index: int) -> str:
+        """What an item page depends on: the item itself and the members of its story."""
+        view = self.views[index]
+        group = self.group_fingerprints.get(view.story_id or "", "")
+        return view.fingerprint + group
 
 
-def newest_first_key(item: Mapping[str, Any]) -> tuple[datetime, datetime, str]:
-    """Sort key (use with reverse=True): published, then crawled_at, then id; undated last."""
-    published = parse_timestamp(item.get("published"))
-    crawled = parse_timestamp(item.get("crawled_at"))
-    return (
-        published.astimezone(UTC) if published else _OLDEST,
-        crawled.astimezone(UTC) if crawled else _OLDEST,
-        str(item.get("id") or ""),
-    )
+def collect(
+    items: Iterable[Mapping[str, Any]], visibility: Visibility, texts: TextStore
+) -> Collection:
+    """One pass over `items`: keep the visible ones as views, newest first, and index them."""
+    views: list[ItemView] = []
+    seen: dict[str, str] = {}
+    for item in items:
+        identifier = item_id(item)
+        status = visibility.status_shown(item)
+        if status is None:
+            continue
+        key = identifier.casefold()
+        if key in seen:
+            raise OutputCollisionError(
+                f"two items map to one page: {item_path(seen[key])!r} and {item_path(identifier)!r}"
+            )
+        seen[key] = identifier
+        views.append(item_view(item, status, texts))
+    texts.seal()
+    views.sort(key=ItemView.sort_key, reverse=True)
+    collection = Collection(views=tuple(views), texts=texts)
+    _index(collection)
+    return collection
 
 
-def item_view(item: Mapping[str, Any]) -> ItemView:
+def prepare_items(
+    items: Iterable[Mapping[str, Any]], visibility: Visibility | None = None
+) -> tuple[ItemView, ...]:
+    """The visible items as views, newest first, texts kept in memory (for tests and tools)."""
+    return collect(items, visibility or Visibility(), TextStore()).views
+
+
+def _index(collection: Collection) -> None:
+    listings: dict[str, dict[str, list[int]]] = {kind: defaultdict(list) for kind in LISTING_KINDS}
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index, view in enumerate(collection.views):
+        for kind, key in listing_keys(view):
+            listings[kind][key].append(index)
+        if view.story_id:
+            groups[view.story_id].append(index)
+    collection.listings = {kind: dict(keys) for kind, keys in listings.items()}
+    collection.groups = {story: tuple(members) for story, members in groups.items()}
+    collection.group_fingerprints = {
+        story: _digest("".join(collection.views[i].fingerprint for i in members))
+        for story, members in collection.groups.items()
+        if len(members) > 1
+    }
+
+
+def listing_keys(view: ItemView) -> Iterable[tuple[str, str]]:
+    """The listings an item belongs to, as (kind, key); keys are URL-safe and lower case."""
+    if view.lang.code:
+        yield "language", view.lang.key
+    if view.source_slug:
+        yield "source", view.source_slug
+    for topic in view.topics:
+        yield "topic", topic
+    for country in view.countries:
+        yield "country", country.lower()
+    if view.month:
+        yield "month", view.month
+
+
+def item_view(item: Mapping[str, Any], status: str, texts: TextStore) -> ItemView:
     identifier = item_id(item)
-    lang = language_of(item.get("language"))
-    paragraphs = paragraphs_of(item.get("text"))
+    text = _clean_text(item.get("text"))
     summary = display_summary(item)
     title = display_title(item)
     published = _timestamp_field(item, "published")
     updated = _timestamp_field(item, "updated")
-    source_slug = _clean(item.get("source")) or ""
     return ItemView(
         id=identifier,
-        path=item_path(identifier),
-        title=title or UNTITLED,
-        title_lang=title_language(item) if title else language_of("en"),
+        title=title,
+        title_lang=title_language(item),
         summary=summary,
-        lead=summary if summary is not None else lead_of(paragraphs),
-        lang=lang,
-        paragraphs=paragraphs,
-        source=source_name(source_slug),
-        source_slug=source_slug,
-        published=date_view(published),
-        updated=date_view(updated) if updated and updated != published else None,
+        lead=summary if summary is not None else lead_of(first_paragraph(text)),
+        lang=language_of(item.get("language")),
+        source_slug=_slug(item.get("source")) or "",
+        published=published,
+        updated=updated if updated and updated != published else None,
         authors=_strings(item.get("authors")),
-        topics=tuple(Topic(slug, topic_label(slug)) for slug in _strings(item.get("topics"))),
-        countries=tuple(code.upper() for code in _strings(item.get("countries"))),
+        topics=display_topics(item),
+        countries=_countries(item.get("countries")),
         original_url=safe_url(item.get("canonical_url")) or safe_url(item.get("url")),
         translations=translation_links(item.get("translations")),
-        featured=item.get("status") == "featured",
+        status=status,
+        story_id=_clean(item.get("story_id")),
+        image=safe_url(item.get("image")),
+        relevance=_number(item.get("relevance")),
+        text_ref=texts.put(text),
+        fingerprint=fingerprint(item, status, text),
+        crawled=parse_timestamp(item.get("crawled_at")),
     )
+
+
+# The fields a page shows; a change in any other field (crawled_at, notes) rewrites nothing.
+FINGERPRINT_FIELDS = (
+    "id", "url", "canonical_url", "source", "title", "edited_title", "summary",
+    "edited_summary", "published", "updated", "authors", "image", "language",
+    "title_language", "topics", "edited_topics", "countries", "relevance", "story_id",
+    "translations",
+)  # fmt: skip
+
+
+def fingerprint(item: Mapping[str, Any], status: str, text: str) -> str:
+    shown = repr(tuple(item.get(name) for name in FINGERPRINT_FIELDS))
+    hasher = hashlib.blake2b(digest_size=8)
+    hasher.update(status.encode())
+    hasher.update(shown.encode("utf-8", "surrogatepass"))
+    hasher.update(text.encode("utf-8", "surrogatepass"))
+    return hasher.hexdigest()
 
 
 def item_id(item: Mapping[str, Any]) -> str:
@@ -153,7 +331,7 @@ def item_id(item: Mapping[str, Any]) -> str:
 
 
 def item_path(identifier: str) -> str:
-    """Where an item's page lives, relative to the site root (POSIX separators)."""
+    """Where an item's page lives inside an interface language's tree (POSIX separators)."""
     return f"{ITEMS_FOLDER}/{identifier}.html"
 
 
@@ -175,11 +353,32 @@ def display_summary(item: Mapping[str, Any]) -> str | None:
     return _clean(item.get("summary"))
 
 
+def display_topics(item: Mapping[str, Any]) -> tuple[str, ...]:
+    """The editor's topics whenever they are not None, else the tagger's; unsafe slugs dropped."""
+    edited = item.get("edited_topics")
+    chosen = edited if edited is not None else item.get("topics")
+    slugs = (_slug(value) for value in _strings(chosen))
+    return tuple(dict.fromkeys(slug for slug in slugs if slug))
+
+
 def paragraphs_of(text: str | None) -> tuple[str, ...]:
     """Plain text with paragraphs on separate lines → non-empty stripped paragraphs."""
     if not text:
         return ()
     return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def first_paragraph(text: str) -> tuple[str, ...]:
+    """The first non-empty paragraph alone (all a lead needs, without splitting the rest)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line = text[start:end].strip()
+        if line:
+            return (line,)
+        start = end + 1
+    return ()
 
 
 def lead_of(paragraphs: tuple[str, ...], limit: int = _LEAD_LENGTH) -> str | None:
@@ -197,10 +396,18 @@ def lead_of(paragraphs: tuple[str, ...], limit: int = _LEAD_LENGTH) -> str | Non
 
 def language_of(tag: Any) -> Lang:
     """A normalised BCP-47 tag; anything that is not a well-formed tag becomes unknown ("")."""
-    code = tag.strip().replace("_", "-") if isinstance(tag, str) else ""
+    return _language(tag) if isinstance(tag, str) else _UNKNOWN
+
+
+@lru_cache(maxsize=1024)
+def _language(tag: str) -> Lang:
+    code = tag.strip().replace("_", "-")
     if not _LANG_PATTERN.fullmatch(code):
         code = ""
     return Lang(code=code, rtl=is_rtl(code))
+
+
+_UNKNOWN = Lang(code="", rtl=False)
 
 
 def is_rtl(tag: str) -> bool:
@@ -226,34 +433,12 @@ def parse_timestamp(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def date_view(moment: datetime | None) -> DateView | None:
-    if moment is None:
-        return None
-    label = f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
-    return DateView(iso=moment.isoformat(timespec="seconds"), label=label)
-
-
-def source_name(slug: str) -> str:
-    return SOURCE_NAMES.get(slug, slug or "Unknown source")
-
-
-def topic_label(slug: str) -> str:
-    words = slug.replace("-", " ").replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
-
-
 def safe_url(value: Any) -> str | None:
     """Only absolute http(s) URLs may become links: no javascript:, data: or relative paths."""
     if not isinstance(value, str):
         return None
     url = value.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() in ("http", "https") and parts.netloc:
-        return url
-    return None
+    return url if _HTTP_URL.fullmatch(url) else None
 
 
 def translation_links(translations: Any) -> tuple[TranslationLink, ...]:
@@ -269,21 +454,51 @@ def translation_links(translations: Any) -> tuple[TranslationLink, ...]:
     return tuple(sorted(links, key=lambda link: link.lang.code))
 
 
-def _timestamp_field(item: Mapping[str, Any], field: str) -> datetime | None:
-    value = item.get(field)
+def _timestamp_field(item: Mapping[str, Any], name: str) -> datetime | None:
+    value = item.get(name)
     parsed = parse_timestamp(value)
     if value and parsed is None:
-        logger.warning("item %s: cannot parse %s %r, showing no date", item.get("id"), field, value)
+        logger.warning("item %s: cannot parse %s %r, showing no date", item.get("id"), name, value)
     return parsed
 
 
 def _clean(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
-    return value.strip() or None
+    return value.translate(_XML_INVALID_TABLE).strip() or None
+
+
+def _clean_text(value: Any) -> str:
+    return value.translate(_XML_INVALID_TABLE) if isinstance(value, str) else ""
+
+
+def _slug(value: Any) -> str | None:
+    text = _clean(value)
+    if text is None:
+        return None
+    slug = text.lower()
+    return slug if _SLUG_PATTERN.fullmatch(slug) else None
+
+
+def _countries(values: Any) -> tuple[str, ...]:
+    """ISO codes in upper case ("KZ"), region slugs in lower case ("central-asia")."""
+    codes = []
+    for value in _strings(values):
+        slug = _slug(value)
+        if slug:
+            codes.append(slug.upper() if len(slug) == 2 else slug)
+    return tuple(dict.fromkeys(codes))
 
 
 def _strings(values: Any) -> tuple[str, ...]:
     if not isinstance(values, list | tuple):
         return ()
     return tuple(text for value in values if (text := _clean(value)))
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()

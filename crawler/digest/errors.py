@@ -21,3 +21,11 @@ class UnsafeOutputPathError(DigestError, ValueError):
 
 class TemplatesNotFoundError(DigestError, FileNotFoundError):
     """The templates folder does not exist."""
+
+
+class CatalogueError(DigestError, ValueError):
+    """A message catalogue is missing, unreadable or does not match the English one."""
+
+
+class SearchIndexError(DigestError, RuntimeError):
+    """Pagefind is not installed or failed to index the site."""

@@ -1,28 +1,41 @@
-"""The Jinja environment and the page renderers: view models in, HTML text out."""
+"""The theme: one Jinja environment, the message catalogues and the static files.
+
+Templates are compiled once, before the build forks its workers, and only lay out the view
+models they are given. The theme's fingerprint (every file of the templates folder plus the
+code of this package) tells the incremental build when every page must be re-rendered.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .context import ItemView
 from .errors import TemplatesNotFoundError
+from .i18n import Catalogue, load_catalogues
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "site_templates"
 STATIC_FOLDER = "static"
-INDEX_TEMPLATE = "index.html"
-ITEM_TEMPLATE = "item.html"
-
-
-@dataclass(frozen=True)
-class Theme:
-    """The templates folder and the one Environment loaded from it."""
-
-    folder: Path
-    env: Environment
+PAGE_TEMPLATES = (
+    "index.html",
+    "item.html",
+    "listing.html",
+    "browse.html",
+    "search.html",
+    "about.html",
+    "stats.html",
+    "root.html",
+    "frame.html",
+    "_card.html",
+    "feed.xml",
+    "sitemap.xml",
+    "sitemap_index.xml",
+)
+_CODE_DIR = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -31,11 +44,42 @@ class StaticAsset:
     data: bytes
 
 
+@dataclass(frozen=True)
+class Theme:
+    """The templates folder, the one Environment loaded from it, and its catalogues."""
+
+    folder: Path
+    env: Environment
+    catalogues: Mapping[str, Catalogue]
+    assets: tuple[StaticAsset, ...]
+    fingerprint: str
+
+    def render(self, template: str, **context: Any) -> str:
+        return self.env.get_template(template).render(**context)
+
+    def render_block(self, template: str, block: str, context: Mapping[str, Any]) -> str:
+        """One block of a page template, on its own (the frame around it is rendered once)."""
+        compiled = self.env.get_template(template)
+        render = compiled.blocks.get(block)
+        if render is None:
+            return ""
+        return "".join(render(compiled.new_context(dict(context))))
+
+
 def load_theme(templates_dir: Path | None = None) -> Theme:
     folder = (templates_dir or TEMPLATES_DIR).resolve()
     if not folder.is_dir():
         raise TemplatesNotFoundError(f"templates folder not found: {folder}")
-    return Theme(folder=folder, env=create_environment(folder))
+    env = create_environment(folder)
+    for name in PAGE_TEMPLATES:
+        env.get_template(name)  # compile now, once, before any worker forks
+    return Theme(
+        folder=folder,
+        env=env,
+        catalogues=load_catalogues(folder),
+        assets=static_assets(folder),
+        fingerprint=_fingerprint(folder),
+    )
 
 
 def create_environment(folder: Path) -> Environment:
@@ -46,32 +90,29 @@ def create_environment(folder: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
+        cache_size=-1,
     )
 
 
-def render_index(theme: Theme, items: Sequence[ItemView], *, site_title: str) -> str:
-    template = theme.env.get_template(INDEX_TEMPLATE)
-    return template.render(site_title=site_title, root="", items=items)
-
-
-def render_item(theme: Theme, item: ItemView, *, site_title: str) -> str:
-    template = theme.env.get_template(ITEM_TEMPLATE)
-    return template.render(site_title=site_title, root=_root_of(item.path), item=item)
-
-
-def static_assets(theme: Theme) -> tuple[StaticAsset, ...]:
+def static_assets(folder: Path) -> tuple[StaticAsset, ...]:
     """Every file under the theme's static/ folder, with its site path, in a stable order."""
-    folder = theme.folder / STATIC_FOLDER
-    if not folder.is_dir():
+    static = folder / STATIC_FOLDER
+    if not static.is_dir():
         return ()
-    files = sorted(path for path in folder.rglob("*") if path.is_file())
+    files = sorted(path for path in static.rglob("*") if path.is_file())
     return tuple(
-        StaticAsset(path=path.relative_to(theme.folder).as_posix(), data=path.read_bytes())
+        StaticAsset(path=path.relative_to(folder).as_posix(), data=path.read_bytes())
         for path in files
         if not path.name.startswith(".")
     )
 
 
-def _root_of(page_path: str) -> str:
-    """The relative prefix from a page back to the site root: "" or "../" per folder level."""
-    return "../" * page_path.count("/")
+def _fingerprint(folder: Path) -> str:
+    hasher = hashlib.blake2b(digest_size=12)
+    for base in (folder, _CODE_DIR):
+        for path in sorted(base.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                hasher.update(path.relative_to(base).as_posix().encode())
+                hasher.update(path.read_bytes())
+    return hasher.hexdigest()

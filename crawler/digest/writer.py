@@ -4,15 +4,25 @@ Pages are claimed before they are written, so two pages mapping to one file are 
 (compared case-insensitively, as a FAT-formatted USB stick or macOS would). Every file is
 written atomically (temp file in the same folder + `os.replace`) and only when its bytes
 changed, so a rebuild with nothing new writes nothing.
+
+A manifest remembers, for each file of the last build, the fingerprint of what it was made
+from and the digest of its bytes. With it a rebuild skips rendering a page whose inputs did
+not change (`is_current`), and tells a page whose bytes did not change without reading the
+old file (`write`). Each part of the build (one interface language, the machine-readable
+files, the search index) keeps its own manifest, so parts can be built in parallel.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import logging
 import os
-import tempfile
+import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import OutputCollisionError, UnsafeOutputPathError
@@ -20,55 +30,176 @@ from .errors import OutputCollisionError, UnsafeOutputPathError
 logger = logging.getLogger(__name__)
 
 FILE_MODE = 0o644
+MANIFEST_FOLDER = ".digest"
+MANIFEST_VERSION = 1
+# Paths every page of ours has: ASCII segments not starting with a dot (checked fast).
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*")
+
+
+@dataclass
+class Manifest:
+    """What one part of the last build wrote: path → (input fingerprint, output digest)."""
+
+    build: str = ""
+    pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest | None:
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            logger.warning("ignoring unreadable build manifest %s: %s", path, exc)
+            return None
+        if not isinstance(raw, dict) or raw.get("version") != MANIFEST_VERSION:
+            return None
+        pages = {key: tuple(value.split(" ", 1)) for key, value in raw["pages"].items()}
+        return cls(build=str(raw.get("build", "")), pages=pages)  # type: ignore[arg-type]
+
+    def dumps(self) -> bytes:
+        pages = {key: f"{source} {digest}" for key, (source, digest) in sorted(self.pages.items())}
+        document = {"version": MANIFEST_VERSION, "build": self.build, "pages": pages}
+        return json.dumps(document, ensure_ascii=False, indent=0).encode("utf-8")
 
 
 class SiteWriter:
-    """Writes files below `out_dir`, given paths relative to it with POSIX separators."""
+    """Writes files below `out_dir`, given paths relative to it with POSIX separators.
 
-    def __init__(self, out_dir: Path) -> None:
+    `part` names the manifest this writer reads and, on `finish`, replaces; `build` is the
+    fingerprint of everything that is not a page's own data (templates, catalogues, code,
+    settings): when it differs from the manifest's, no page counts as current.
+    """
+
+    def __init__(self, out_dir: Path, *, part: str | None = None, build: str = "") -> None:
         self.out_dir = out_dir
+        self.part = part
         self.written = 0
         self.unchanged = 0
         self.removed = 0
+        self.changed: list[str] = []
+        self.removed_paths: list[str] = []
         self._claimed: dict[str, str] = {}
         self._done: set[str] = set()
+        previous = Manifest.load(self.manifest_path) if part else None
+        self.previous = previous
+        self._trusted = previous is not None and previous.build == build
+        self.manifest = Manifest(build=build)
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.out_dir / MANIFEST_FOLDER / f"{self.part}.json"
 
     def claim(self, paths: Iterable[str]) -> None:
         """Reserve output paths up front, so a collision is refused before any file is written."""
         for path in paths:
             self._claim(path)
 
-    def write(self, path: str, data: bytes) -> bool:
+    def would_keep(self, path: str, source: str) -> bool:
+        """True when the last build made `path` from `source` (nothing is marked)."""
+        if not (self._trusted and source and self.previous):
+            return False
+        previous = self.previous.pages.get(path)
+        return previous is not None and previous[0] == source
+
+    def is_current(self, path: str, source: str) -> bool:
+        """True, and the file counts as kept, when the last build made `path` from `source`."""
+        if not self.would_keep(path, source):
+            return False
+        assert self.previous is not None
+        previous = self.previous.pages[path]
+        self._mark_done(path)
+        self.manifest.pages[path] = previous
+        self.unchanged += 1
+        return True
+
+    def write(self, path: str, data: bytes, source: str = "") -> bool:
         """Write `data` to `path` unless the file already holds these bytes; True if written."""
-        key = _key(path)
-        if key in self._done:
-            raise OutputCollisionError(f"{path!r} would overwrite {self._claimed[key]!r}")
-        if key not in self._claimed:
-            self._claim(path)
-        self._done.add(key)
-        target = self.out_dir.joinpath(*PurePosixPath(path).parts)
-        if _holds_bytes(target, data):
+        self._mark_done(path)
+        digest = hashlib.blake2b(data, digest_size=12).hexdigest()
+        self.manifest.pages[path] = (source, digest)
+        previous = self.previous.pages.get(path) if self.previous else None
+        target = self._target(path)
+        if previous is not None and previous[1] == digest and target.exists():
+            self.unchanged += 1
+            return False
+        if previous is None and _holds_bytes(target, data):
             self.unchanged += 1
             return False
         _replace_atomically(target, data)
         self.written += 1
+        self.changed.append(path)
         logger.debug("wrote %s", target)
         return True
 
-    def prune(self, folder: str, suffix: str) -> int:
-        """Remove files directly in `folder` ending in `suffix` that this build did not write."""
-        directory = self.out_dir.joinpath(*PurePosixPath(_checked(folder)).parts)
+    def keep(self, paths: Iterable[str]) -> None:
+        """Carry files another step owns (left untouched this build) into the new manifest."""
+        if self.previous is None:
+            return
+        for path in paths:
+            if path in self.previous.pages:
+                self.manifest.pages[path] = self.previous.pages[path]
+                self._done.add(_key(path))
+
+    def prune_stale(self) -> int:
+        """Remove files the last build wrote (per the manifest) that this build did not."""
+        if self.previous is None:
+            return 0
+        stale = [path for path in self.previous.pages if _key(path) not in self._done]
+        for path in sorted(stale):
+            self._remove(self._target(path))
+        return len(stale)
+
+    def prune(
+        self,
+        folder: str,
+        suffixes: tuple[str, ...],
+        *,
+        recursive: bool = False,
+        only: Callable[[str], bool] | None = None,
+    ) -> int:
+        """Remove files in `folder` ending in one of `suffixes` that this build did not write
+        (and, with `only`, for whose path relative to the output folder `only` is true)."""
+        directory = self._target(folder)
         if not directory.is_dir():
             return 0
+        found = directory.rglob("*") if recursive else directory.iterdir()
         removed = 0
-        for path in sorted(directory.iterdir()):
-            stale = path.name.endswith(suffix) and _key(f"{folder}/{path.name}") not in self._done
-            if stale and path.is_file():
-                path.unlink()
-                removed += 1
-                logger.info("removed stale page %s", path)
-        self.removed += removed
+        for path in sorted(found):
+            relative = path.relative_to(self.out_dir).as_posix()
+            mine = only is None or only(relative)
+            if mine and path.name.endswith(suffixes) and _key(relative) not in self._done:
+                if path.is_file():
+                    self._remove(path)
+                    removed += 1
         return removed
+
+    def finish(self) -> None:
+        """Record this build's manifest (last, so an interrupted build trusts nothing new)."""
+        if self.part is None:
+            return
+        _replace_atomically(self.manifest_path, self.manifest.dumps())
+
+    def _remove(self, path: Path) -> None:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return
+        self.removed += 1
+        self.removed_paths.append(path.relative_to(self.out_dir).as_posix())
+        logger.info("removed stale file %s", path)
+        parent = path.parent
+        while parent != self.out_dir and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+
+    def _mark_done(self, path: str) -> None:
+        key = _key(path)
+        if key in self._done:
+            raise OutputCollisionError(f"{path!r} would overwrite {self._claimed.get(key, path)!r}")
+        if key not in self._claimed:
+            self._claim(path)
+        self._done.add(key)
 
     def _claim(self, path: str) -> None:
         key = _key(path)
@@ -78,8 +209,13 @@ class SiteWriter:
             )
         self._claimed[key] = path
 
+    def _target(self, path: str) -> Path:
+        return self.out_dir.joinpath(*PurePosixPath(_checked(path)).parts)
+
 
 def _checked(path: str) -> str:
+    if _PLAIN_PATH.fullmatch(path):
+        return path
     parts = PurePosixPath(path).parts
     unsafe = (
         not parts
@@ -106,13 +242,25 @@ def _holds_bytes(target: Path, data: bytes) -> bool:
 
 
 def _replace_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    temporary = Path(name)
+    """Write `data` beside `target` under a temporary name, then rename it into place.
+
+    The temporary name is fixed per process (O_EXCL still refuses a clash): cheaper than
+    `tempfile.mkstemp`'s random names, which matters at a million files.
+    """
+    folder = os.path.dirname(target)
+    temporary = os.path.join(folder, f".{os.path.basename(target)}.{os.getpid()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        handle = os.open(temporary, flags, FILE_MODE)
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+        handle = os.open(temporary, flags, FILE_MODE)
     try:
         with os.fdopen(handle, "wb") as stream:
+            os.fchmod(stream.fileno(), FILE_MODE)  # whatever the umask: a web server reads it
             stream.write(data)
-        temporary.chmod(FILE_MODE)
         os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise

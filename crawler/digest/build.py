@@ -1,0 +1,226 @@
+"""The build: collect the items once, then write each part of the site, then index it.
+
+Parts are independent — the root files (language chooser, JSON, feeds, sitemap, static) and
+one tree per interface language — so they run in forked worker processes on a large site;
+each part has its own writer and manifest. Pagefind runs last, and only when an indexed page
+changed.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import logging
+import multiprocessing
+import os
+import resource
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .context import Collection, TextStore, Visibility, collect
+from .i18n import DEFAULT_UI, UI_LANGUAGES
+from .machine import ROOT_INDEX, RootBuilder
+from .pages import ItemPagesBuilder, PageRenderer, Settings, TreeBuilder, item_shard
+from .render import Theme, load_theme
+from .search import BUNDLE_FOLDER, index_site
+from .writer import SiteWriter
+
+logger = logging.getLogger(__name__)
+
+ROOT_PART = "root"
+SEARCH_PART = "search"
+ITEM_SHARDS = 4  # item pages and JSON, in parts of stable membership (see pages.item_shard)
+ITEM_PARTS = tuple(f"items-{shard}" for shard in range(ITEM_SHARDS))
+INDEXED_TREE = DEFAULT_UI
+INDEXED_GLOB = f"{INDEXED_TREE}/items/*.html"
+# Below this many stories, forking workers costs more than it saves.
+PARALLEL_FROM = 2_000
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did. `search_seconds` is None when Pagefind did not run (`search` says
+    why: "indexed", "unchanged" — no indexed page changed —, or "off")."""
+
+    written: int
+    unchanged: int
+    index_path: Path
+    removed: int = 0
+    items: int = 0
+    seconds: float = 0.0
+    search: str = "off"
+    search_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class PartResult:
+    part: str
+    written: int
+    unchanged: int
+    removed: int
+    index_changed: bool
+    seconds: float
+    pid: int
+    max_rss_kb: int
+
+
+@dataclass(frozen=True)
+class _Job:
+    out_dir: Path
+    collection: Collection
+    theme: Theme
+    settings: Settings
+
+
+_JOB: _Job | None = None  # set before workers fork, so they inherit it instead of a pickle
+
+
+def build_site(
+    items: Iterable[Mapping[str, Any]],
+    out_dir: Path,
+    *,
+    now: datetime,
+    site_title: str = "GCED News Digest",
+    templates_dir: Path | None = None,
+    show_candidates: bool = True,
+    candidate_threshold: float = 0.2,
+    search: bool = True,
+    base_url: str | None = None,
+    workers: int | None = None,
+) -> BuildReport:
+    """Build the site into `out_dir`, writing only files whose bytes changed.
+
+    `now` must be timezone-aware; pages do not show it, so rebuilding the same items writes
+    nothing. Pages no longer produced (e.g. of an item since rejected) are removed.
+    `show_candidates`/`candidate_threshold`: whether unreviewed candidates with at least that
+    relevance are shown (marked "Unreviewed"). `search`: run Pagefind when an item page
+    changed. `base_url`: the site's public address, for absolute links in feeds and the
+    sitemap. `workers`: processes for the page trees (default: 2 from 2,000 stories).
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be a timezone-aware datetime")
+    started = time.perf_counter()
+    theme = load_theme(templates_dir)
+    settings = Settings(
+        site_title=site_title,
+        visibility=Visibility(show_candidates, candidate_threshold),
+        base_url=base_url,
+    )
+    texts = TextStore(spool=True)
+    try:
+        collection = collect(items, settings.visibility, texts)
+        job = _Job(out_dir, collection, theme, settings)
+        count = workers if workers is not None else (2 if len(collection.views) >= PARALLEL_FROM else 1)
+        results = _run_parts(job, [*ITEM_PARTS, *UI_LANGUAGES, ROOT_PART], count)
+    finally:
+        texts.close()
+    outcome, search_seconds, search_totals = _search(job, results, search)
+    written = sum(r.written for r in results) + search_totals[0]
+    unchanged = sum(r.unchanged for r in results) + search_totals[1]
+    removed = sum(r.removed for r in results) + search_totals[2]
+    report = BuildReport(
+        written=written,
+        unchanged=unchanged,
+        index_path=out_dir / ROOT_INDEX,
+        removed=removed,
+        items=len(collection.views),
+        seconds=time.perf_counter() - started,
+        search=outcome,
+        search_seconds=search_seconds,
+    )
+    logger.info(
+        "built %s: %d items, %d files written, %d unchanged, %d removed in %.1fs; search %s",
+        out_dir, report.items, written, unchanged, removed, report.seconds, outcome,
+    )  # fmt: skip
+    return report
+
+
+def _run_parts(job: _Job, parts: list[str], workers: int) -> list[PartResult]:
+    global _JOB
+    _JOB = job
+    try:
+        if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return [_run_part(part) for part in parts]
+        gc.collect()
+        gc.freeze()  # keep the inherited objects' pages shared with the workers
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                return pool.map(_run_part, parts, chunksize=1)
+        finally:
+            gc.unfreeze()
+    finally:
+        _JOB = None
+
+
+def _run_part(part: str) -> PartResult:
+    job = _JOB
+    assert job is not None, "the build job is set before parts run"
+    started = time.perf_counter()
+    writer = SiteWriter(job.out_dir, part=part, build=_build_fingerprint(job, part))
+    if part == ROOT_PART:
+        RootBuilder(job.collection, job.theme, job.settings, writer).build()
+    elif part in ITEM_PARTS:
+        renderers = {code: PageRenderer(job.theme, job.settings, code) for code in UI_LANGUAGES}
+        item_json = RootBuilder(job.collection, job.theme, job.settings, writer).item_json
+        shard = ITEM_PARTS.index(part)
+        ItemPagesBuilder(job.collection, renderers, writer, shard, ITEM_SHARDS, item_json).build()
+    else:
+        renderer = PageRenderer(job.theme, job.settings, part)
+        TreeBuilder(job.collection, renderer, writer).build()
+    _prune(writer, part)
+    writer.finish()
+    prefix = f"{INDEXED_TREE}/items/"
+    touched = (*writer.changed, *writer.removed_paths)
+    return PartResult(
+        part=part,
+        written=writer.written,
+        unchanged=writer.unchanged,
+        removed=writer.removed,
+        index_changed=part in ITEM_PARTS and any(p.startswith(prefix) for p in touched),
+        seconds=time.perf_counter() - started,
+        pid=os.getpid(),
+        max_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    )
+
+
+def _prune(writer: SiteWriter, part: str) -> None:
+    writer.prune_stale()
+    if writer.previous is not None:
+        return
+    # No manifest (first build here, or one from an older layout): sweep our own folders.
+    if part == ROOT_PART:
+        writer.prune("items", (".html",))  # item pages of the single-language layout
+        writer.prune("feeds", (".xml",), recursive=True)
+    elif part in ITEM_PARTS:
+        shard = ITEM_PARTS.index(part)
+
+        def in_shard(path: str) -> bool:
+            return item_shard(path.rsplit("/", 1)[-1].rsplit(".", 1)[0], ITEM_SHARDS) == shard
+
+        writer.prune("items", (".json",), only=in_shard)
+        for code in UI_LANGUAGES:
+            writer.prune(f"{code}/items", (".html",), only=in_shard)
+    else:
+        items_folder = f"{part}/items/"
+        writer.prune(part, (".html",), recursive=True, only=lambda p: not p.startswith(items_folder))
+
+
+def _search(job: _Job, results: list[PartResult], wanted: bool) -> tuple[str, float | None, tuple[int, int, int]]:
+    if not wanted:
+        return "off", None, (0, 0, 0)
+    writer = SiteWriter(job.out_dir, part=SEARCH_PART, build="pagefind")
+    bundle_present = (job.out_dir / BUNDLE_FOLDER / "pagefind.js").is_file()
+    if writer.previous is not None and bundle_present and not any(r.index_changed for r in results):
+        return "unchanged", None, (0, 0, 0)
+    seconds = index_site(job.out_dir, INDEXED_GLOB, writer)
+    writer.finish()
+    return "indexed", seconds, (writer.written, writer.unchanged, writer.removed)
+
+
+def _build_fingerprint(job: _Job, part: str) -> str:
+    text = f"{job.theme.fingerprint}\0{job.settings!r}\0{part}"
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()

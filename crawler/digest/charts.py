@@ -1,0 +1,152 @@
+"""Static SVG charts, drawn at build time: stories per month as stacked bars.
+
+No script and no library: the SVG carries a <title> and <desc> for assistive technology, each
+bar segment a tooltip, and the page shows the same figures as a table. The legend is HTML
+next to the chart, so it reads in the page's direction (Arabic right to left).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from .i18n import Catalogue
+
+WIDTH = 720
+HEIGHT = 260
+MARGIN_LEFT = 44
+MARGIN_RIGHT = 8
+MARGIN_TOP = 10
+MARGIN_BOTTOM = 28
+# Colour-blind-safe palette (Okabe–Ito, then Tableau), cycled when there are more series.
+PALETTE = (
+    "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00",
+    "#f0e442", "#000000", "#8c564b", "#7f7f7f", "#bcbd22", "#17becf",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    label: str
+    color: str
+
+
+@dataclass(frozen=True)
+class TableRow:
+    month: str
+    values: tuple[int, ...]
+    total: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    desc: str
+    svg: Markup
+    legend: tuple[LegendEntry, ...]
+    columns: tuple[str, ...]
+    rows: tuple[TableRow, ...]
+
+
+def monthly_chart(
+    *,
+    chart_id: str,
+    title: str,
+    months: Sequence[str],
+    series: Sequence[tuple[str, str]],
+    counts: Mapping[tuple[str, str], int],
+    L: Catalogue,
+) -> Chart:
+    """A stacked bar per month; `series` is (key, label), `counts` maps (key, month) → n."""
+    desc = L.text(
+        "chart_desc", months=len(months), first=L.month(months[0], inline=True),
+        last=L.month(months[-1], inline=True),
+    )  # fmt: skip
+    colors = {key: PALETTE[i % len(PALETTE)] for i, (key, _) in enumerate(series)}
+    rows = tuple(
+        TableRow(
+            month=L.month(month),
+            values=tuple(counts.get((key, month), 0) for key, _ in series),
+            total=sum(counts.get((key, month), 0) for key, _ in series),
+        )
+        for month in months
+    )
+    svg = _svg(chart_id, title, desc, months, series, counts, colors, rows, L)
+    return Chart(
+        id=chart_id,
+        title=title,
+        desc=desc,
+        svg=svg,
+        legend=tuple(LegendEntry(label, colors[key]) for key, label in series),
+        columns=tuple(label for _, label in series),
+        rows=rows,
+    )
+
+
+def _svg(
+    chart_id: str,
+    title: str,
+    desc: str,
+    months: Sequence[str],
+    series: Sequence[tuple[str, str]],
+    counts: Mapping[tuple[str, str], int],
+    colors: Mapping[str, str],
+    rows: Sequence[TableRow],
+    L: Catalogue,
+) -> Markup:
+    top = _nice_ceiling(max((row.total for row in rows), default=0))
+    plot_width = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    plot_height = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    slot = plot_width / len(months)
+    bar = max(1.0, slot * 0.8)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'class="chart" aria-labelledby="{chart_id}-title {chart_id}-desc" direction="ltr">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+    ]
+    for tick in _ticks(top):
+        y = MARGIN_TOP + plot_height * (1 - tick / top)
+        parts.append(
+            f'<line class="grid" x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" '
+            f'y1="{y:.1f}" y2="{y:.1f}"/>'
+            f'<text class="axis" x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>'
+        )
+    for i, month in enumerate(months):
+        x = MARGIN_LEFT + i * slot + (slot - bar) / 2
+        base = 0
+        for key, label in series:
+            value = counts.get((key, month), 0)
+            if not value:
+                continue
+            y = MARGIN_TOP + plot_height * (1 - (base + value) / top)
+            height = plot_height * value / top
+            tip = f"{L.month(month)}: {label}: {value}"
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{height:.1f}" '
+                f'fill="{colors[key]}"><title>{escape(tip)}</title></rect>'
+            )
+            base += value
+        if month.endswith("-01") or i == 0:
+            parts.append(
+                f'<text class="axis" x="{x:.1f}" y="{HEIGHT - 8}">{escape(month[:4])}</text>'
+            )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text above is escaped
+
+
+def _nice_ceiling(value: int) -> int:
+    """The smallest of 1, 2, 5 × 10^n at or above `value` (at least 1)."""
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            if step * factor >= value:
+                return max(1, step * factor)
+        step *= 10
+
+
+def _ticks(top: int) -> list[int]:
+    return [top * part // 4 for part in range(0, 5) if (top * part) % 4 == 0] or [0, top]

@@ -1,0 +1,194 @@
+"""The site's interface languages: message catalogues (TOML) and CLDR names and dates (Babel).
+
+Each interface language has a catalogue ``site_templates/i18n/<code>.toml`` with four tables:
+``[meta]`` (its own name, writing direction, Babel locale), ``[ui]`` (every interface string),
+``[topics]`` (a label for each topic slug) and ``[sources]`` (the publishers' names as they
+write them in that language). Every catalogue must have exactly the keys of the English one.
+
+Names of languages, countries and regions and the date formats come from Babel (CLDR) rather
+than hand-written tables: CLDR names every ISO 3166 country and BCP-47 language (with its
+script, as in "ouzbek (latin)") in all seven interface languages, with the grammar a fixed
+pattern gets wrong (Russian month genitive: "11 марта 2025 г."). Topic labels are this
+project's own vocabulary, so they are translated in the catalogues.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton
+
+from .errors import CatalogueError
+
+UI_LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "ru", "ar", "zh", "ko")
+DEFAULT_UI = "en"
+CATALOGUE_FOLDER = "i18n"
+TABLES = ("meta", "ui", "topics", "sources")
+META_KEYS = frozenset({"name", "dir", "locale"})
+
+# Region slugs used by the taxonomy, mapped to their UN M49 codes so CLDR can name them.
+REGION_CODES: Mapping[str, str] = {
+    "central-asia": "143",
+    "eastern-europe": "151",
+    "western-asia": "145",
+    "southern-asia": "034",
+    "eastern-asia": "030",
+    "south-eastern-asia": "035",
+    "europe": "150",
+    "asia": "142",
+    "africa": "002",
+    "sub-saharan-africa": "202",
+    "latin-america": "419",
+    "world": "001",
+}
+_PLACEHOLDER = re.compile(r"\{(\w*)\}")
+
+
+@dataclass
+class Catalogue:
+    """One interface language: its strings, and cached CLDR lookups in its locale."""
+
+    code: str
+    name: str
+    dir: str
+    locale: Locale
+    ui: Mapping[str, str]
+    topics: Mapping[str, str]
+    sources: Mapping[str, str]
+    _languages: dict[str, str] = field(default_factory=dict, repr=False)
+    _dates: dict[tuple[int, int, int], str] = field(default_factory=dict, repr=False)
+    _months: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def rtl(self) -> bool:
+        return self.dir == "rtl"
+
+    def text(self, key: str, **values: Any) -> str:
+        """An interface string with its {placeholders} filled in."""
+        return self.ui[key].format(**values)
+
+    def language(self, tag: str, *, inline: bool = False) -> str:
+        """The name of a language (BCP-47 tag) in this interface language.
+
+        Standalone labels start with a capital; `inline` keeps CLDR's case for use inside a
+        sentence ("Articles en russe").
+        """
+        if not tag:
+            return self.ui["language_unknown"]
+        name = self._languages.get(tag)
+        if name is None:
+            name = self._languages[tag] = self._language_name(tag)
+        return name if inline else _capitalise(name)
+
+    def topic(self, slug: str) -> str:
+        return self.topics.get(slug) or _humanise(slug)
+
+    def source(self, slug: str) -> str:
+        return self.sources.get(slug) or slug or self.ui["source_unknown"]
+
+    def country(self, code: str) -> str:
+        """A country (ISO 3166 alpha-2) or region slug, named in this interface language."""
+        territory = REGION_CODES.get(code.lower(), code.upper())
+        name = self.locale.territories.get(territory)
+        return name if name else _humanise(code)
+
+    def date(self, moment: datetime) -> str:
+        """The day, in the publisher's own offset, written the way this language writes dates."""
+        key = (moment.year, moment.month, moment.day)
+        label = self._dates.get(key)
+        if label is None:
+            label = self._dates[key] = format_date(moment.date(), "long", locale=self.locale)
+        return label
+
+    def month(self, year_month: str, *, inline: bool = False) -> str:
+        """"2025-03" → "March 2025" / "mars 2025" (inline) / "2025年3月"."""
+        label = self._months.get(year_month)
+        if label is None:
+            year, month = (int(part) for part in year_month.split("-"))
+            moment = datetime(year, month, 1)  # noqa: DTZ001 - a calendar month, no moment
+            label = format_skeleton("yMMMM", moment, locale=self.locale)
+            self._months[year_month] = label
+        return label if inline else _capitalise(label)
+
+    def _language_name(self, tag: str) -> str:
+        try:
+            return Locale.parse(tag.replace("-", "_")).get_display_name(self.locale) or tag
+        except (ValueError, UnknownLocaleError):
+            return self.locale.languages.get(tag.split("-")[0].lower(), tag)
+
+
+def load_catalogues(templates_folder: Path) -> dict[str, Catalogue]:
+    """Every interface language's catalogue, checked against the English one."""
+    folder = templates_folder / CATALOGUE_FOLDER
+    raw = {code: _read(folder / f"{code}.toml") for code in UI_LANGUAGES}
+    reference = raw[DEFAULT_UI]
+    for code, tables in raw.items():
+        check_catalogue(code, tables, reference)
+    return {code: _catalogue(code, tables) for code, tables in raw.items()}
+
+
+def check_catalogue(
+    code: str, tables: Mapping[str, Mapping[str, Any]], reference: Mapping[str, Mapping[str, Any]]
+) -> None:
+    """Refuse a catalogue whose tables, keys or placeholders differ from the reference."""
+    for table in TABLES:
+        mine, theirs = tables.get(table), reference.get(table)
+        if not isinstance(mine, Mapping) or not isinstance(theirs, Mapping):
+            raise CatalogueError(f"{code}.toml: missing table [{table}]")
+        missing = sorted(set(theirs) - set(mine))
+        extra = sorted(set(mine) - set(theirs))
+        if missing or extra:
+            raise CatalogueError(f"{code}.toml [{table}]: missing {missing}, unexpected {extra}")
+        for key, value in mine.items():
+            if not isinstance(value, str) or not value.strip():
+                raise CatalogueError(f"{code}.toml [{table}] {key}: not a non-empty string")
+            if _placeholders(value) != _placeholders(theirs[key]):
+                raise CatalogueError(f"{code}.toml [{table}] {key}: placeholders differ from en")
+    if not META_KEYS <= set(tables["meta"]):
+        raise CatalogueError(f"{code}.toml [meta] needs {sorted(META_KEYS)}")
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogueError(f"{path}: cannot read catalogue: {exc}") from exc
+
+
+def _catalogue(code: str, tables: Mapping[str, Mapping[str, str]]) -> Catalogue:
+    meta = tables["meta"]
+    if meta["dir"] not in ("ltr", "rtl"):
+        raise CatalogueError(f"{code}.toml [meta] dir must be ltr or rtl")
+    try:
+        locale = Locale.parse(meta["locale"])
+    except (ValueError, UnknownLocaleError) as exc:
+        raise CatalogueError(f"{code}.toml [meta] locale: {exc}") from exc
+    return Catalogue(
+        code=code,
+        name=meta["name"],
+        dir=meta["dir"],
+        locale=locale,
+        ui=dict(tables["ui"]),
+        topics=dict(tables["topics"]),
+        sources=dict(tables["sources"]),
+    )
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(_PLACEHOLDER.findall(text))
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _humanise(slug: str) -> str:
+    return _capitalise(slug.replace("-", " ").replace("_", " ").strip())

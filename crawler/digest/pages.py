@@ -1,0 +1,570 @@
+"""One interface language's page tree (/en/, /fr/, ...): what pages exist and what they show.
+
+Every page gets a fingerprint of the data it shows before it is rendered; a page whose
+fingerprint matches the last build's is neither rendered nor written. Listing pages reuse
+one rendered card per item (all listing pages sit at the same depth, so the card's links are
+the same everywhere), which keeps a listing page at the cost of joining strings.
+
+Tree layout (paths relative to the tree folder):
+  index.html                          home: featured, then the latest stories
+  items/<id>.html                     one page per story
+  <kind>/<key>/index.html             listing (kind: language, source, topic, country, month)
+  <kind>/<key>/page-<n>.html          its later pages, oldest last
+  browse.html, search.html, about.html, stats.html
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from babel.numbers import format_decimal
+from markupsafe import Markup, escape
+
+from .charts import monthly_chart
+from .context import LISTING_KINDS, Collection, ItemView, Visibility, item_path
+from .i18n import UI_LANGUAGES, Catalogue
+from .render import Theme
+from .writer import SiteWriter
+
+PAGE_SIZE = 50
+HOME_FEATURED = 6
+HOME_LATEST = 30
+FIXED_PAGES = ("browse.html", "search.html", "about.html", "stats.html")
+LISTING_BASE = "../../"  # from <kind>/<key>/ back to the tree root
+# Placeholders in a rendered frame; \x01 never reaches a page (context strips it from data).
+_TITLE, _PATH, _HEAD, _CONTENT = "\x01T\x01", "\x01P\x01", "\x01H\x01", "\x01C\x01"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the caller chose for the whole site; part of every page's build fingerprint."""
+
+    site_title: str
+    visibility: Visibility
+    base_url: str | None = None
+    page_size: int = PAGE_SIZE
+
+
+@dataclass(frozen=True)
+class Alternate:
+    code: str
+    name: str
+    href: str
+    rtl: bool
+    current: bool
+
+
+@dataclass(frozen=True)
+class Chrome:
+    """What base.html needs about a page: its language, where the roots are, its switcher."""
+
+    lang: str
+    dir: str
+    root: str
+    base: str
+    path: str
+    title: str
+    section: str
+    alternates: tuple[Alternate, ...]
+
+    @property
+    def rtl(self) -> bool:
+        return self.dir == "rtl"
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int
+    href: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class Pagination:
+    page: int
+    pages: int
+    label: str
+    newer: str | None
+    older: str | None
+    links: tuple[PageLink, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a browse list or a filter: a listing key, its label, count and link."""
+
+    key: str
+    label: str
+    count: int
+    href: str
+    lang: str = ""
+
+
+def listing_page_name(page: int) -> str:
+    return "index.html" if page == 1 else f"page-{page}.html"
+
+
+def page_count(size: int, page_size: int) -> int:
+    return max(1, -(-size // page_size))
+
+
+def tree_paths(collection: Collection, page_size: int) -> Iterator[str]:
+    """Every page of one tree, relative to the tree folder (for the sitemap)."""
+    yield "index.html"
+    yield from FIXED_PAGES
+    for view in collection.views:
+        yield item_path(view.id)
+    for kind in LISTING_KINDS:
+        for key, indexes in sorted(collection.listings[kind].items()):
+            for page in range(1, page_count(len(indexes), page_size) + 1):
+                yield f"{kind}/{key}/{listing_page_name(page)}"
+
+
+class PageRenderer:
+    """Renders the pages of one interface language's tree.
+
+    The frame (base.html: header, navigation, language switcher, footer) is rendered once
+    per folder depth and section, with placeholders for the title and the path; each page
+    renders only its own head and content blocks. The result is byte for byte what
+    rendering the page template whole gives (the tests check), at a fraction of the cost.
+    """
+
+    def __init__(self, theme: Theme, settings: Settings, code: str) -> None:
+        self.theme = theme
+        self.settings = settings
+        self.code = code
+        self.L: Catalogue = theme.catalogues[code]
+        self._frames: dict[tuple[int, str], str] = {}
+
+    def chrome(self, path: str, title: str, section: str) -> Chrome:
+        """The page's chrome; its title is the whole <title> ("Story · Site", or the site)."""
+        full_title = title if section == "home" else f"{title} · {self.settings.site_title}"
+        return self._make_chrome(path, full_title, section, alternates=False)
+
+    def full_chrome(self, path: str, title: str, section: str) -> Chrome:
+        """The chrome with the language switcher, for rendering a page template whole."""
+        full_title = title if section == "home" else f"{title} · {self.settings.site_title}"
+        return self._make_chrome(path, full_title, section, alternates=True)
+
+    def context(self, chrome: Chrome) -> dict[str, Any]:
+        return {"page": chrome, "t": self.L.ui, "L": self.L, "site_title": self.settings.site_title}
+
+    def render_page(self, template: str, chrome: Chrome, **context: Any) -> str:
+        """The page: its head and content blocks rendered into the tree's cached frame."""
+        values = {**self.context(chrome), **context}
+        head = self.theme.render_block(template, "head", values)
+        content = self.theme.render_block(template, "content", values)
+        frame = self._frame(chrome.path.count("/") + 1, chrome.section)
+        frame = frame.replace(_TITLE, str(escape(chrome.title))).replace(_PATH, chrome.path)
+        return frame.replace(_HEAD, head).replace(_CONTENT, content)
+
+    def _make_chrome(self, path: str, title: str, section: str, alternates: bool) -> Chrome:
+        depth = path.count("/") + 1
+        root = "../" * depth
+        links = tuple(
+            Alternate(
+                code=code,
+                name=self.theme.catalogues[code].name,
+                href=f"{root}{code}/{path}",
+                rtl=self.theme.catalogues[code].rtl,
+                current=code == self.code,
+            )
+            for code in UI_LANGUAGES
+        ) if alternates else ()  # fmt: skip
+        return Chrome(
+            lang=self.code,
+            dir=self.L.dir,
+            root=root,
+            base="../" * (depth - 1),
+            path=path,
+            title=title,
+            section=section,
+            alternates=links,
+        )
+
+    def _frame(self, depth: int, section: str) -> str:
+        key = (depth, section)
+        frame = self._frames.get(key)
+        if frame is None:
+            folders = "x/" * (depth - 1)
+            chrome = self._make_chrome(folders + _PATH, _TITLE, section, alternates=True)
+            frame = self.theme.render(
+                "frame.html", head=Markup(_HEAD), content=Markup(_CONTENT),  # noqa: S704
+                **self.context(chrome),
+            )  # fmt: skip
+            frame = self._frames[key] = frame.replace(folders + _PATH, _PATH)
+        return frame
+
+
+class TreeBuilder:
+    """Renders and writes one interface language's tree through `writer`."""
+
+    def __init__(self, collection: Collection, renderer: PageRenderer, writer: SiteWriter) -> None:
+        self.collection = collection
+        self.views = collection.views
+        self.renderer = renderer
+        self.theme = renderer.theme
+        self.settings = renderer.settings
+        self.code = renderer.code
+        self.L = renderer.L
+        self.writer = writer
+        self._cards: dict[int, Markup] = {}
+
+    def build(self) -> None:
+        """Listings and fixed pages, the home page last. (Item pages: `ItemPagesBuilder`.)"""
+        self.write_listings()
+        self.write_browse()
+        self.write_search()
+        self.write_about()
+        self.write_stats()
+        self.write_home()
+
+    # -- pages -------------------------------------------------------------------------------
+
+    def write_listings(self) -> None:
+        size = self.settings.page_size
+        for kind in LISTING_KINDS:
+            for key, indexes in sorted(self.collection.listings[kind].items()):
+                pages = page_count(len(indexes), size)
+                heading = self.listing_heading(kind, key, indexes)
+                for page in range(1, pages + 1):
+                    chunk = indexes[(page - 1) * size : page * size]
+                    self._write_listing_page(kind, key, heading, chunk, page, pages)
+
+    def _write_listing_page(
+        self, kind: str, key: str, heading: str, chunk: Sequence[int], page: int, pages: int
+    ) -> None:
+        path = f"{kind}/{key}/{listing_page_name(page)}"
+        fingerprints = "".join(self.views[i].fingerprint for i in chunk)
+        source = _digest(f"{kind}\0{key}\0{heading}\0{page}\0{pages}\0{fingerprints}")
+        if self._current(path, source):
+            return
+        title = heading if page == 1 else self.L.text("page_title_paged", title=heading, page=page)
+        feed = None
+        if kind in ("language", "topic"):
+            feed = f"../../../feeds/{kind}/{key}.xml"
+        self._write(
+            path,
+            source,
+            "listing.html",
+            self.renderer.chrome(path, title, "browse"),
+            heading=heading,
+            cards=[self.card(i) for i in chunk],
+            pagination=pagination(page, pages, self.L),
+            feed=feed,
+        )
+
+    def write_home(self) -> None:
+        path = "index.html"
+        featured = [i for i, view in enumerate(self.views) if view.featured][:HOME_FEATURED]
+        shown = set(featured)
+        latest = [i for i in range(len(self.views)) if i not in shown][:HOME_LATEST]
+        source = _digest(
+            "home\0" + ",".join(self.views[i].fingerprint for i in featured)
+            + "\0" + ",".join(self.views[i].fingerprint for i in latest)
+        )  # fmt: skip
+        if self._current(path, source):
+            return
+        self._write(
+            path,
+            source,
+            "index.html",
+            self.renderer.chrome(path, self.settings.site_title, "home"),
+            featured=[self.views[i] for i in featured],
+            latest=[self.views[i] for i in latest],
+        )
+
+    def write_browse(self) -> None:
+        path = "browse.html"
+        sections = [(kind, self.entries(kind, "")) for kind in LISTING_KINDS]
+        sections = [(kind, entries) for kind, entries in sections if entries]
+        source = _digest(repr(sections))
+        if self._current(path, source):
+            return
+        self._write(
+            path,
+            source,
+            "browse.html",
+            self.renderer.chrome(path, self.L.ui["browse_title"], "browse"),
+            sections=sections,
+        )
+
+    def write_search(self) -> None:
+        path = "search.html"
+        filters = [
+            (kind, self.L.ui["filter_year"] if kind == "year" else self.L.ui[kind_label(kind)],
+             entries)
+            for kind, entries in self.filter_entries()
+        ]  # fmt: skip
+        source = _digest(repr(filters))
+        if self._current(path, source):
+            return
+        self._write(
+            path,
+            source,
+            "search.html",
+            self.renderer.chrome(path, self.L.ui["search_title"], "search"),
+            filters=filters,
+        )
+
+    def write_about(self) -> None:
+        path = "about.html"
+        visibility = self.settings.visibility
+        threshold = _decimal(visibility.threshold, self.L)
+        feeds = {kind: self.entries(kind, "../") for kind in ("language", "topic")}
+        source = _digest(repr((visibility, threshold, feeds)))
+        if self._current(path, source):
+            return
+        self._write(
+            path,
+            source,
+            "about.html",
+            self.renderer.chrome(path, self.L.ui["about_title"], "about"),
+            show_candidates=visibility.show_candidates,
+            threshold=threshold,
+            language_feeds=[(e.label, f"../feeds/language/{e.key}.xml") for e in feeds["language"]],
+            topic_feeds=[(e.label, f"../feeds/topic/{e.key}.xml") for e in feeds["topic"]],
+        )
+
+    def write_stats(self) -> None:
+        path = "stats.html"
+        counts = monthly_counts(self.views)
+        source = _digest(repr(counts))
+        if self._current(path, source):
+            return
+        months, by_source, by_language = counts
+        charts = []
+        if months:
+            source_keys = sorted({key for key, _ in by_source}, key=self.L.source)
+            language_keys = sorted({key for key, _ in by_language}, key=self.L.language)
+            charts = [
+                monthly_chart(
+                    chart_id="chart-sources",
+                    title=self.L.ui["chart_sources_title"],
+                    months=months,
+                    series=[(key, self.L.source(key)) for key in source_keys],
+                    counts=by_source,
+                    L=self.L,
+                ),
+                monthly_chart(
+                    chart_id="chart-languages",
+                    title=self.L.ui["chart_languages_title"],
+                    months=months,
+                    series=[(key, self.L.language(key)) for key in language_keys],
+                    counts=by_language,
+                    L=self.L,
+                ),
+            ]
+        self._write(
+            path,
+            source,
+            "stats.html",
+            self.renderer.chrome(path, self.L.ui["stats_title"], "stats"),
+            total=len(self.views),
+            charts=charts,
+        )
+
+    # -- view data ---------------------------------------------------------------------------
+
+    def card(self, index: int) -> Markup:
+        """One item's card for listing pages, rendered once per tree."""
+        card = self._cards.get(index)
+        if card is None:
+            html = self.theme.render(
+                "_card.html", item=self.views[index], base=LISTING_BASE, L=self.L,
+                page_rtl=self.L.rtl,
+            )  # fmt: skip
+            card = self._cards[index] = Markup(html)  # noqa: S704 - rendered with autoescape
+        return card
+
+    def listing_heading(self, kind: str, key: str, indexes: Sequence[int]) -> str:
+        return self.L.text(f"listing_{kind}", name=self.listing_name(kind, key, indexes, True))
+
+    def listing_name(self, kind: str, key: str, indexes: Sequence[int], inline: bool) -> str:
+        if kind == "language":
+            return self.L.language(self.views[indexes[0]].lang.code, inline=inline)
+        if kind == "source":
+            return self.L.source(key)
+        if kind == "topic":
+            return self.L.topic(key)
+        if kind == "country":
+            return self.L.country(key)
+        return self.L.month(key, inline=inline)
+
+    def entries(self, kind: str, prefix: str) -> list[Entry]:
+        """The listings of one kind, most stories first (months newest first)."""
+        listings = self.collection.listings[kind]
+        entries = [
+            Entry(
+                key=key,
+                label=self.listing_name(kind, key, indexes, False),
+                count=len(indexes),
+                href=f"{prefix}{kind}/{key}/index.html",
+                lang=self.views[indexes[0]].lang.code if kind == "language" else "",
+            )
+            for key, indexes in listings.items()
+        ]
+        if kind == "month":
+            return sorted(entries, key=lambda entry: entry.key, reverse=True)
+        return sorted(entries, key=lambda entry: (-entry.count, entry.label))
+
+    def filter_entries(self) -> list[tuple[str, list[Entry]]]:
+        """Search filters: the same keys Pagefind indexes, labelled in this language."""
+        years: dict[str, int] = {}
+        for view in self.views:
+            if view.year:
+                years[view.year] = years.get(view.year, 0) + 1
+        year_entries = [Entry(year, year, count, "") for year, count in sorted(years.items())][::-1]
+        kinds = [(kind, self.entries(kind, "")) for kind in ("language", "source", "topic")]
+        return [*kinds, ("country", self.entries("country", "")), ("year", year_entries)]
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    def _current(self, path: str, source: str) -> bool:
+        return self.writer.is_current(f"{self.code}/{path}", source)
+
+    def _write(self, path: str, source: str, template: str, chrome: Chrome, **context: Any) -> None:
+        html = self.renderer.render_page(template, chrome, **context)
+        self.writer.write(f"{self.code}/{path}", html.encode("utf-8"), source)
+
+
+@dataclass(frozen=True)
+class Story:
+    """The parts of an item page that read the same in every tree (for one page direction)."""
+
+    heading: Markup
+    summary: Markup
+    body: Markup
+
+
+class ItemPagesBuilder:
+    """Writes one shard of the items: each item's page in every tree, and its JSON file.
+
+    An item's title, summary and text are laid out once (per page direction) and shared
+    by its seven pages; only the labels around them are rendered per language.
+    """
+
+    def __init__(
+        self,
+        collection: Collection,
+        renderers: Mapping[str, PageRenderer],
+        writer: SiteWriter,
+        shard: int,
+        shards: int,
+        item_json: Callable[[int], bytes],
+    ) -> None:
+        self.collection = collection
+        self.views = collection.views
+        self.renderers = renderers
+        self.writer = writer
+        self.shard = shard
+        self.shards = shards
+        self.item_json = item_json
+
+    def build(self) -> None:
+        for index, view in enumerate(self.views):
+            if item_shard(view.id, self.shards) == self.shard:
+                self.write_item(index, view)
+
+    def write_item(self, index: int, view: ItemView) -> None:
+        source = self.collection.page_fingerprint(index)
+        json_path = f"items/{view.id}.json"
+        if not self.writer.is_current(json_path, source):
+            self.writer.write(json_path, self.item_json(index), source)
+        stories: dict[tuple[bool, str], Story] = {}
+        paragraphs: tuple[str, ...] | None = None
+        duplicates = [self.views[i] for i in self.collection.duplicates(index)]
+        for code, renderer in self.renderers.items():
+            path = f"{code}/{item_path(view.id)}"
+            if self.writer.is_current(path, source):
+                continue
+            untitled = "" if view.title else renderer.L.ui["untitled"]
+            key = (renderer.L.rtl, untitled)
+            if key not in stories:
+                if paragraphs is None:
+                    paragraphs = self.collection.paragraphs(view)
+                stories[key] = self.story(renderer, view, paragraphs, untitled)
+            chrome = renderer.chrome(item_path(view.id), view.title or untitled, "item")
+            html = renderer.render_page(
+                "item.html", chrome, item=view, story=stories[key], duplicates=duplicates
+            )
+            self.writer.write(path, html.encode("utf-8"), source)
+
+    def story(
+        self, renderer: PageRenderer, view: ItemView, paragraphs: Sequence[str], untitled: str
+    ) -> Story:
+        values = {"item": view, "paragraphs": paragraphs, "page_rtl": renderer.L.rtl,
+                  "untitled": untitled}  # fmt: skip
+        parts = [
+            Markup(renderer.theme.render_block("_story.html", block, values))  # noqa: S704
+            for block in ("heading", "summary", "body")
+        ]
+        return Story(*parts)
+
+
+def item_shard(identifier: str, shards: int) -> int:
+    """Which item shard an item belongs to: stable across builds, whatever the workers."""
+    return zlib.crc32(identifier.encode()) % shards
+
+
+def kind_label(kind: str) -> str:
+    """The catalogue key naming a listing kind as a filter ("language" → "language")."""
+    return {"language": "language", "source": "source", "topic": "topics", "country": "countries"}[
+        kind
+    ]
+
+
+def pagination(page: int, pages: int, L: Catalogue) -> Pagination:
+    """Newer/older links and a window of page numbers around the current page."""
+    numbers = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    return Pagination(
+        page=page,
+        pages=pages,
+        label=L.text("page_of", page=page, pages=pages),
+        newer=listing_page_name(page - 1) if page > 1 else None,
+        older=listing_page_name(page + 1) if page < pages else None,
+        links=tuple(PageLink(n, listing_page_name(n), n == page) for n in numbers),
+    )
+
+
+def monthly_counts(
+    views: Sequence[ItemView],
+) -> tuple[list[str], dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+    """Every month from the first to the last dated story, and counts by source and language."""
+    by_source: dict[tuple[str, str], int] = {}
+    by_language: dict[tuple[str, str], int] = {}
+    for view in views:
+        month = view.month
+        if month is None:
+            continue
+        source_key = (view.source_slug, month)
+        by_source[source_key] = by_source.get(source_key, 0) + 1
+        language_key = (view.lang.code, month)
+        by_language[language_key] = by_language.get(language_key, 0) + 1
+    present = sorted({month for _, month in by_source})
+    return _month_range(present), by_source, by_language
+
+
+def _month_range(present: list[str]) -> list[str]:
+    if not present:
+        return []
+    year, month = (int(part) for part in present[0].split("-"))
+    months = []
+    while True:
+        label = f"{year:04d}-{month:02d}"
+        months.append(label)
+        if label >= present[-1]:
+            return months
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _decimal(value: float, L: Catalogue) -> str:
+    return str(format_decimal(value, locale=L.locale))
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
