@@ -26,6 +26,8 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/language.py
+	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/site.py
 
 clean:
 	rm -rf $(VENV) data/news.db* data/site data/state

@@ -73,6 +73,16 @@ def _config(ctx: click.Context) -> Config:
     return config
 
 
+def _check_taxonomy() -> None:
+    """A broken taxonomy file stops a crawl before it starts, not one page at a time."""
+    from pipelines.topics import TaxonomyError, load_taxonomy
+
+    try:
+        load_taxonomy()
+    except TaxonomyError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 def _archive_option(func: Any) -> Any:
     return click.option(
         "--archive",
@@ -101,6 +111,7 @@ def _do_crawl(
 
     config = _config(ctx)
     _check_archive(archive)
+    _check_taxonomy()
     try:
         sources = (
             [config.source(name) for name in source_names]
@@ -284,6 +295,7 @@ def reprocess(ctx: click.Context) -> None:
     from crawler.reprocess import reprocess as run_reprocess
 
     config = _config(ctx)
+    _check_taxonomy()
     db = store.open_db(config.paths.database)
     run_id = store.start_run(db, "reprocess", _now())
     counts = run_reprocess(config, db, _now())

@@ -2,13 +2,23 @@
 
 The page is parsed once; the metadata this module reads itself (canonical link, <html lang>,
 hreflang alternates, JSON-LD, article meta tags, the visible dateline) comes from that tree
-before trafilatura, which extracts the text and stays the fallback for the rest.
+before anything is removed. Then :mod:`pipelines.boilerplate` prunes the elements that are
+never the article (navigation, captions, share bars, related blocks, cookie notices, plus the
+site's ``drop`` rules), trafilatura extracts the text with comments off, and the line cleanup
+takes off what trafilatura keeps on news pages (date and "Last update" lines, bylines, photo
+credits, share text, "Related" lists, press-release contacts and "About UNICEF" tails).
+
+``text`` is the article alone, one paragraph per line, standfirst first. ``description`` is
+the summary: the standfirst if the page has one, else a meta description that is not a
+cut-off of the body, else the first paragraph. ``title`` is the article's headline, without
+the site name that ``<title>`` and ``og:title`` append.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
@@ -16,9 +26,13 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
+from trafilatura.metadata import extract_metadata
+from trafilatura.settings import Extractor
 from trafilatura.utils import load_html
 
 from crawler.config import SiteRules
+from pipelines import boilerplate
+from pipelines.dateline import find_dateline
 
 
 class ExtractionError(ValueError):
@@ -29,7 +43,7 @@ class ExtractionError(ValueError):
 class Extracted:
     title: str | None
     text: str
-    description: str | None
+    description: str | None  # the summary: standfirst, else an uncut meta description, else ¶1
     authors: list[str]
     image: str | None
     canonical: str | None
@@ -38,7 +52,20 @@ class Extracted:
     date_candidates: list[tuple[str, str, str]] = field(default_factory=list)
     # (kind: "published" | "updated", value, where it came from)
     first_paragraph: str | None = None
+    standfirst: str | None = None  # the lead paragraph(s) under the headline, if the page has one
+    meta_description: str | None = None  # og:description / description as the page states it
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (why, line) cleanup took out
 
+
+# trafilatura's options for every page (its metadata is read apart, before pruning).
+TRAFILATURA_OPTIONS: dict[str, Any] = {
+    "output_format": "python",
+    "comments": False,
+    "tables": False,
+    "images": False,
+    "links": False,
+    "with_metadata": False,
+}
 
 _SPACE = re.compile(r"\s+")
 
@@ -57,58 +84,179 @@ def parse_html(html: str | bytes) -> HtmlElement:
     return tree
 
 
+@dataclass
+class _Page:
+    """What the page states about itself, read from the whole tree before pruning."""
+
+    meta: dict[str, str]
+    jsonld: list[dict[str, Any]]
+    headline: HtmlElement | None
+    title: str | None
+    language: str | None
+    guessed: dict[str, Any]  # trafilatura's metadata: title, date, description, author, image
+
+
 def extract(html: str | bytes, url: str, rules: SiteRules | None = None) -> Extracted:
     """Text and metadata of the article in ``html`` (fetched from ``url``)."""
     tree = parse_html(html)
     rules = rules or SiteRules()
-    meta = _meta_tags(tree)
-    jsonld = _jsonld(tree)
-    title = _title(tree, meta, jsonld, rules)
-    dates = _date_candidates(tree, meta, jsonld, rules)
+    page = _read_page(tree, url, rules)
+    html_lang = _clean(tree.get("lang") or tree.get("xml:lang"))
+    dates = _date_candidates(tree, page.meta, page.jsonld, rules)
     canonical = _link_href(tree, "canonical", url)
     alternates = _alternates(tree, url)
-    html_lang = _clean(tree.get("lang") or tree.get("xml:lang"))
-    body_tree = _body_tree(tree, rules)
-    doc = bare_extraction(
-        body_tree,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        prune_xpath=_drop_xpaths(rules),
+    site = _site_name(tree, page.meta, page.title)
+
+    shown = [boilerplate.find_date_text(tree, page.headline)]
+    boilerplate.prune_tree(tree, url, rules.drop)
+    standfirst = boilerplate.find_standfirst(tree, url, page.headline)
+    text = _article_text(_body_tree(tree, rules), url) or _article_text(parse_html(html), url)
+    cleaned = boilerplate.clean_lines(
+        text.splitlines(), title=page.title, standfirst=standfirst, language=page.language
     )
-    if doc is None:
+    if not cleaned.lines:
         raise ExtractionError("no article text found")
-    found: dict[str, Any] = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    title = title or _clean(found.get("title"))
-    text = _without_title(found.get("text") or "", title)
-    if not text:
-        raise ExtractionError("no article text found")
-    if found.get("date"):
-        dates.append(("published", found["date"], "trafilatura"))
+    if page.guessed.get("date"):
+        dates.append(("published", page.guessed["date"], "trafilatura"))
+    dates += _visible_dates([*filter(None, shown), *cleaned.removed_as("date")], page.language)
+    description = _clean(page.meta.get("og:description") or page.meta.get("description"))
+    description = description or _clean(page.guessed.get("description"))
     return Extracted(
-        title=title,
-        text=text,
-        description=_clean(meta.get("og:description") or meta.get("description"))
-        or _clean(found.get("description")),
-        authors=_authors(jsonld, found.get("author")),
-        image=_absolute(url, meta.get("og:image") or found.get("image")),
+        title=page.title,
+        text=cleaned.text,
+        description=choose_summary(standfirst, description, cleaned.lines, page.title, site),
+        authors=_authors(page.jsonld, page.guessed.get("author")),
+        image=_absolute(url, page.meta.get("og:image") or page.guessed.get("image")),
         canonical=canonical,
         html_lang=html_lang,
         alternates=alternates,
         date_candidates=dates,
-        first_paragraph=text.split("\n", 1)[0].strip() or None,
+        first_paragraph=first_paragraph(cleaned.lines),
+        standfirst=" ".join(standfirst) or None,
+        meta_description=description,
+        removed=cleaned.removed,
     )
 
 
-def _without_title(text: str, title: str | None) -> str:
-    """The text without the headline trafilatura keeps as its first line, and blank lines."""
-    lines = [line.strip() for line in text.strip().splitlines()]
-    lines = [line for line in lines if line]
-    if lines and title and _clean(lines[0]) == title:
-        lines = lines[1:]
-    return "\n".join(lines)
+def _read_page(tree: HtmlElement, url: str, rules: SiteRules) -> _Page:
+    meta = _meta_tags(tree)
+    jsonld = _jsonld(tree)
+    headline = _headline(tree, meta, rules)
+    guessed = extract_metadata(tree, default_url=url).as_dict()
+    title = _title(tree, headline, meta, jsonld)
+    title = title or _clean(strip_site_suffix(guessed.get("title"), meta.get("og:site_name")))
+    lang = _clean(tree.get("lang") or tree.get("xml:lang"))
+    return _Page(meta, jsonld, headline, title, _primary(lang), guessed)
+
+
+def _article_text(tree: HtmlElement, url: str) -> str:
+    """trafilatura's text of ``tree``, or "" when it finds none."""
+    doc = bare_extraction(tree, options=Extractor(**TRAFILATURA_OPTIONS, url=url))
+    if doc is None:
+        return ""
+    found: dict[str, Any] = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    return (found.get("text") or "").strip()
+
+
+def _primary(tag: str | None) -> str | None:
+    return tag.split("-")[0].lower() if tag else None
+
+
+def _visible_dates(lines: Sequence[str], language: str | None) -> list[tuple[str, str, str]]:
+    """The dates of the page's date block and of the date lines the cleanup removed.
+
+    A date after an update label ("Last update: …") is the ``updated`` candidate.
+    """
+    found: list[tuple[str, str, str]] = []
+    for line in lines:
+        dateline = find_dateline(line, language)
+        if dateline is None:
+            continue
+        for kind in ("published", "updated"):
+            if day := getattr(dateline, kind):
+                found.append((kind, day.isoformat(), "dateline"))
+    return found
+
+
+_SENTENCE_END = re.compile(r"[.!?。！？؟…][\"'»”’)\]]*$")
+_ELLIPSIS = ("…", "...", "[…]", "(…)")
+_SUMMARY_OVERLAP = 0.6  # share of a description's content words that must occur in the text
+_SITE_SHARE = 0.5  # a description mostly made of the site's name describes the site
+_OFFICIAL_SITE = re.compile(
+    r"official (?:web ?)?site|site (?:web )?officiel|sitio (?:web )?oficial|site oficial|"
+    r"официальный (?:веб-)?сайт|расмий (?:веб-)?сайт|ресми (?:веб-)?сайт|rasmiy (?:veb-)?sayt|"
+    r"сомонаи расмӣ|resmi saýt|الموقع الرسمي|官方网站",
+    re.IGNORECASE,
+)
+_CONTENT_WORD = 4  # letters from which a word counts as a content word (CJK: every character)
+
+
+def first_paragraph(lines: Sequence[str]) -> str | None:
+    """The first line that reads as a paragraph, not a subheading."""
+    for line in lines:
+        if _SENTENCE_END.search(line) or len(line) >= 120:
+            return line
+    return lines[0] if lines else None
+
+
+def choose_summary(
+    standfirst: Sequence[str],
+    description: str | None,
+    lines: Sequence[str],
+    title: str | None = None,
+    site: str | None = None,
+) -> str | None:
+    """The standfirst; else the meta description unless it is cut off; else paragraph one.
+
+    A description that only repeats the title, or that describes the site rather than the
+    story (``site`` is the site's name as the page gives it), is not a summary either.
+    """
+    if standfirst:
+        return " ".join(standfirst)
+    first = first_paragraph(lines)
+    if (
+        description
+        and _words(description) != _words(title or "")
+        and not _is_cut_off(description, first)
+        and _is_about(description, lines, site)
+    ):
+        return description
+    return first
+
+
+def _is_cut_off(description: str, first: str | None) -> bool:
+    if description.rstrip().endswith(_ELLIPSIS):
+        return True
+    key, whole = _words(description), _words(first or "")
+    return len(key) < len(whole) and whole[: len(key)] == key
+
+
+def _is_about(description: str, lines: Sequence[str], site: str | None = None) -> bool:
+    """A description that tells this story, not the site's blurb ("Official site of …")."""
+    words = [w for w in _words(description) if len(w) >= _CONTENT_WORD or _is_cjk(w)]
+    if not words or _OFFICIAL_SITE.search(description):
+        return False
+    site_words = set(_words(site or ""))
+    if sum(w in site_words for w in words) >= _SITE_SHARE * len(words):
+        return False
+    text = set(_words(" ".join(lines)))
+    return sum(w in text for w in words) >= _SUMMARY_OVERLAP * len(words)
+
+
+def _site_name(tree: HtmlElement, meta: dict[str, str], title: str | None) -> str:
+    """The site's name: og:site_name, and what <title> adds to the headline."""
+    page_title = _first_text(tree, "title") or ""
+    tail = page_title.replace(title, " ") if title and title in page_title else ""
+    return f"{meta.get('og:site_name') or ''} {tail}"
+
+
+def _is_cjk(word: str) -> bool:
+    return "\u4e00" <= word[0] <= "\u9fff"
+
+
+def _words(text: str) -> list[str]:
+    """Word tokens, casefolded; CJK characters count one each."""
+    return [w.casefold() for w in re.findall(r"[\u4e00-\u9fff]|[^\W\u4e00-\u9fff]+", text)]
 
 
 def _meta_tags(tree: HtmlElement) -> dict[str, str]:
@@ -157,31 +305,83 @@ def _first_text(tree: HtmlElement, selector: str) -> str | None:
     return None
 
 
-def _title(
-    tree: HtmlElement, meta: dict[str, str], jsonld: list[dict[str, Any]], rules: SiteRules
-) -> str | None:
+def _headline(tree: HtmlElement, meta: dict[str, str], rules: SiteRules) -> HtmlElement | None:
+    """The element holding the article's headline: the site rule, else the article's h1."""
     if rules.title:
-        found = _first_text(tree, rules.title)
-        if found:
-            return found
-    for selector in ("article h1", "main h1", "h1"):
-        found = _first_text(tree, selector)
-        if found:
-            return found
-    for obj in _article_objects(jsonld):
-        if obj.get("headline"):
-            return _clean(str(obj["headline"]))
-    return _clean(meta.get("og:title")) or strip_site_suffix(_first_text(tree, "title"))
+        for node in tree.cssselect(rules.title):
+            if _clean(node.text_content()):
+                return node
+    site = (meta.get("og:site_name") or "").casefold()
+    stated = " ".join((meta.get("og:title") or "", _first_text(tree, "title") or "")).casefold()
+    candidates = [
+        node
+        for node in tree.iter("h1")
+        if (text := _clean(node.text_content()))
+        and text.casefold() != site
+        and not any(a.tag in ("nav", "a", "footer", "aside") for a in node.iterancestors())
+    ]
+    for node in candidates:  # the h1 that <title> or og:title repeats
+        if (_clean(node.text_content()) or "").casefold() in stated:
+            return node
+    for node in candidates:
+        if any(a.tag in ("article", "main") for a in node.iterancestors()):
+            return node
+    return candidates[0] if candidates else None
 
 
-_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")
+def _title(
+    tree: HtmlElement,
+    headline: HtmlElement | None,
+    meta: dict[str, str],
+    jsonld: list[dict[str, Any]],
+) -> str | None:
+    """The headline's full text, else og:title or JSON-LD headline, else <title>, unsuffixed."""
+    if headline is not None:
+        return _clean(headline.text_content())
+    stated = [_clean(meta.get("og:title"))]
+    stated += [_clean(str(o["headline"])) for o in _article_objects(jsonld) if o.get("headline")]
+    stated.append(_first_text(tree, "title"))
+    for value in stated:
+        if value:
+            return strip_site_suffix(value, meta.get("og:site_name"))
+    return None
 
 
-def strip_site_suffix(title: str | None) -> str | None:
-    """``Story title | UN News`` → ``Story title``."""
+# Names the sites append to their titles ("… | UN News", "… - ONU Info").
+_SITE_NAMES = (
+    "UN News", "UN News Centre", "ONU Info", "Noticias ONU", "ONU News", "Новости ООН",
+    "联合国新闻", "أخبار الأمم المتحدة", "UNICEF", "ЮНИСЕФ", "اليونيسف", "儿基会", "UNDP",
+    "United Nations Development Programme", "PNUD", "ПРООН", "БУУӨП", "UNESCO", "ЮНЕСКО",
+    "UNESCO.org", "اليونسكو", "联合国教科文组织",
+    "Programa de las Naciones Unidas para el Desarrollo",
+    "Programme des Nations Unies pour le développement", "Программа развития ООН",
+    "United Nations", "Nations Unies", "Naciones Unidas", "Организация Объединенных Наций",
+)  # fmt: skip
+_KNOWN_SUFFIX = re.compile(
+    r"\s+[|–—-]\s+(?:"
+    + "|".join(re.escape(name) for name in sorted(_SITE_NAMES, key=len, reverse=True))
+    + r")(?:\s+[^\s|–—-]+){0,3}\s*$",
+    re.IGNORECASE,
+)
+_PIPE_SUFFIX = re.compile(r"\s+\|\s+[^|]{2,60}$")
+
+
+def strip_site_suffix(title: str | None, site_name: str | None = None) -> str | None:
+    """``Story title | UN News`` → ``Story title``; also ``- ONU Info``, ``| UNICEF Kazakhstan``.
+
+    A `` | anything`` tail goes; a dash tail only when it names a known site or ``site_name``.
+    """
     if not title:
         return title
-    return _SUFFIX.sub("", title).strip() or title
+    previous = None
+    while previous != title:
+        previous = title
+        title = _KNOWN_SUFFIX.sub("", title)
+        title = _PIPE_SUFFIX.sub("", title)
+        if site_name:
+            for separator in (" | ", " - ", " – ", " — ", " :: "):
+                title = title.removesuffix(separator + site_name)
+    return title.strip() or previous
 
 
 def _date_candidates(
