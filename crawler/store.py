@@ -78,7 +78,9 @@ def m001_initial(db: Database) -> None:
     ).split()
     columns: dict[str, Any] = {"id": str, **{name: str for name in text_columns}}
     columns.update(language_confidence=float, title_language_confidence=float, relevance=float)
-    db.table("items").create(columns, pk="id", defaults={"status": "candidate"}, not_null={"status"})
+    db.table("items").create(
+        columns, pk="id", defaults={"status": "candidate"}, not_null={"status"}
+    )
     db.table("items").create_index(["canonical_url"], unique=True)
     db.table("items").create_index(["story_id"])
     db.table("items").create_index(["content_hash"])
@@ -99,7 +101,9 @@ def m001_initial(db: Database) -> None:
         pk="id",
     )
     # Near-duplicate lookup: the MinHash of each item's text, cut into bands.
-    db.table("fingerprints").create({"item_id": str, "band": int, "value": int}, pk=("item_id", "band"))
+    db.table("fingerprints").create(
+        {"item_id": str, "band": int, "value": int}, pk=("item_id", "band")
+    )
     db.table("fingerprints").create_index(["band", "value"])
     # What incremental crawls remember: pages fetched, and entry points' validators.
     db.table("seen").create(

@@ -13,8 +13,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler import store
-from crawler.replay import ArchiveWriter
 from crawler.items import EntryPointState, FetchFailure, RawPage
+from crawler.replay import ArchiveWriter
 from pipelines import ExtractionError, process_page
 
 logger = logging.getLogger(__name__)

@@ -18,10 +18,12 @@ from crawler.digest import (
     build_site,
 )
 from crawler.digest.context import prepare_items
+from crawler.digest.i18n import UI_LANGUAGES
 from crawler.digest.render import TEMPLATES_DIR
 from crawler.digest.writer import SiteWriter
 
 NOW = datetime(2025, 3, 12, 8, 0, tzinfo=UTC)
+CARD_LINKS = ".card h2 a, .card h3 a"
 
 
 def make_item(item_id: str, **fields: Any) -> dict[str, Any]:
@@ -59,15 +61,27 @@ def out_dir(tmp_path: Path) -> Path:
 
 
 def build(items: list[dict[str, Any]], out_dir: Path) -> BuildReport:
-    return build_site(items, out_dir, now=NOW)
+    return build_site(items, out_dir, now=NOW, search=False)
 
 
 def parse(path: Path) -> lxml.html.HtmlElement:
     return lxml.html.document_fromstring(path.read_text(encoding="utf-8"))
 
 
+def home(out_dir: Path, lang: str = "en") -> Path:
+    return out_dir / lang / "index.html"
+
+
+def item_page(out_dir: Path, item_id: str, lang: str = "en") -> Path:
+    return out_dir / lang / "items" / f"{item_id}.html"
+
+
 def index_links(out_dir: Path) -> list[str]:
-    return [str(a.get("href")) for a in parse(out_dir / "index.html").cssselect("article h2 a")]
+    return [str(a.get("href")) for a in parse(home(out_dir)).cssselect(CARD_LINKS)]
+
+
+def html_pages(out_dir: Path) -> list[Path]:
+    return sorted(out_dir.rglob("*.html"))
 
 
 def site_files(out_dir: Path) -> dict[str, bytes]:
@@ -123,27 +137,35 @@ def test_index_links_resolve_to_existing_item_pages(out_dir: Path) -> None:
     links = index_links(out_dir)
 
     assert len(links) == 3
-    assert all((out_dir / link).is_file() for link in links)
+    assert all((out_dir / "en" / link).is_file() for link in links)
 
 
 def test_every_local_link_and_stylesheet_resolves_from_its_page(out_dir: Path) -> None:
-    build([make_item("a1", translations={"fr": "https://news.un.org/fr/story/a1"})], out_dir)
+    items = [
+        make_item("a1", translations={"fr": "https://news.un.org/fr/story/a1"}, story_id="s"),
+        make_item("b2", language="kk", countries=["KZ", "central-asia"], story_id="s"),
+    ]
+    build(items, out_dir)
 
-    for page in [out_dir / "index.html", out_dir / "items" / "a1.html"]:
-        hrefs = [str(href) for href in parse(page).xpath("//@href")]
-        local = [href for href in hrefs if not href.startswith("https://")]
+    pages = html_pages(out_dir)
+    assert len(pages) > 2 * len(UI_LANGUAGES)
+    for page in pages:
+        tree = parse(page)
+        links = [*tree.xpath("//@href"), *tree.xpath("//@src")]
+        local = [str(link) for link in links if not str(link).startswith(("https://", "#"))]
         assert local, page
-        for href in local:
-            assert not href.startswith("/"), href
-            assert (page.parent / href).resolve().is_file(), (page, href)
+        for link in local:
+            assert not link.startswith("/"), link
+            assert (page.parent / link).resolve().is_file(), (page, link)
 
 
 def test_rejected_item_is_absent_from_index_and_gets_no_page(out_dir: Path) -> None:
     build([make_item("kept"), make_item("spam", status="rejected", title="Casino bonus")], out_dir)
 
     assert index_links(out_dir) == ["items/kept.html"]
-    assert not (out_dir / "items" / "spam.html").exists()
-    assert "Casino bonus" not in (out_dir / "index.html").read_text(encoding="utf-8")
+    assert not list(out_dir.rglob("spam.*"))
+    for path, data in site_files(out_dir).items():
+        assert b"Casino bonus" not in data, path
 
 
 def test_item_rejected_later_loses_its_page(out_dir: Path) -> None:
@@ -151,9 +173,10 @@ def test_item_rejected_later_loses_its_page(out_dir: Path) -> None:
 
     report = build([make_item("kept"), make_item("later-rejected", status="rejected")], out_dir)
 
-    assert not (out_dir / "items" / "later-rejected.html").exists()
-    assert report.removed == 1
-    assert report.written == 1  # the index
+    assert not list(out_dir.rglob("later-rejected.*"))
+    assert report.removed == len(UI_LANGUAGES) + 1  # its page in every tree, and its JSON
+    for path, data in site_files(out_dir).items():
+        assert b"later-rejected" not in data, path
 
 
 def test_editor_title_and_summary_replace_the_scraped_ones(out_dir: Path) -> None:
@@ -167,7 +190,7 @@ def test_editor_title_and_summary_replace_the_scraped_ones(out_dir: Path) -> Non
 
     build([item], out_dir)
 
-    for page in [out_dir / "index.html", out_dir / "items" / "edited.html"]:
+    for page in [home(out_dir), item_page(out_dir, "edited"), home(out_dir, "ar")]:
         html = page.read_text(encoding="utf-8")
         assert "Children in Kazakhstan learn about their rights" in html
         assert "An editor&#39;s summary." in html
@@ -178,18 +201,21 @@ def test_editor_title_and_summary_replace_the_scraped_ones(out_dir: Path) -> Non
 def test_blank_editor_summary_hides_the_scraped_summary(out_dir: Path) -> None:
     build([make_item("hidden", summary="Clickbait teaser.", edited_summary="")], out_dir)
 
-    assert "Clickbait teaser." not in (out_dir / "items" / "hidden.html").read_text("utf-8")
+    assert "Clickbait teaser." not in item_page(out_dir, "hidden").read_text("utf-8")
 
 
 @pytest.mark.parametrize("field", ["title", "summary", "text", "edited_title"])
 def test_script_in_scraped_text_comes_out_escaped(out_dir: Path, field: str) -> None:
     build([make_item("xss", **{field: 'Hi <script>alert("x")</script> there'})], out_dir)
 
-    for page in [out_dir / "index.html", out_dir / "items" / "xss.html"]:
+    listings = out_dir.glob("*/*/*/index.html")
+    for page in [home(out_dir), *out_dir.glob("*/items/xss.html"), *listings]:
         html = page.read_text(encoding="utf-8")
         assert "<script" not in html
         assert not parse(page).xpath("//script")
-    item_html = (out_dir / "items" / "xss.html").read_text(encoding="utf-8")
+    for feed in out_dir.glob("feeds/**/*.xml"):
+        assert "<script" not in feed.read_text(encoding="utf-8")
+    item_html = item_page(out_dir, "xss").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in item_html
 
 
@@ -200,9 +226,10 @@ def test_javascript_urls_never_become_links(out_dir: Path, field: str) -> None:
 
     build([item], out_dir)
 
-    for page in [out_dir / "index.html", out_dir / "items" / "js.html"]:
+    for page in [home(out_dir), item_page(out_dir, "js")]:
         hrefs = [str(href) for href in parse(page).xpath("//@href")]
         assert not [href for href in hrefs if href.startswith(("javascript:", "data:"))]
+    assert "javascript:" not in (out_dir / "items" / "js.json").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("language", ["ar", "fa", "he", "ur", "uz-Arab"])
@@ -211,12 +238,12 @@ def test_right_to_left_item_reads_right_inside_the_english_page(
 ) -> None:
     build([make_item("rtl", language=language, title="عنوان", text="فقرة")], out_dir)
 
-    index = parse(out_dir / "index.html")
-    page = parse(out_dir / "items" / "rtl.html")
+    index = parse(home(out_dir))
+    page = parse(item_page(out_dir, "rtl"))
     assert index.get("lang") == page.get("lang") == "en"
     for element in [
-        *index.cssselect("article h2"),
-        *index.cssselect("article .summary"),
+        *index.cssselect(".card h3"),
+        *index.cssselect(".card .summary"),
         *page.cssselect("h1"),
         *page.cssselect(".body"),
     ]:
@@ -227,10 +254,20 @@ def test_right_to_left_item_reads_right_inside_the_english_page(
 def test_left_to_right_item_keeps_its_lang_without_rtl(out_dir: Path, language: str) -> None:
     build([make_item("ltr", language=language)], out_dir)
 
-    page = parse(out_dir / "items" / "ltr.html")
+    page = parse(item_page(out_dir, "ltr"))
     for element in [*page.cssselect("h1"), *page.cssselect(".body")]:
         assert element.get("lang") == language
         assert element.get("dir") is None
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "kk", "zh"])
+def test_left_to_right_item_says_so_inside_the_arabic_page(out_dir: Path, language: str) -> None:
+    build([make_item("ltr", language=language)], out_dir)
+
+    page = parse(item_page(out_dir, "ltr", "ar"))
+    assert (page.get("lang"), page.get("dir")) == ("ar", "rtl")
+    for element in [*page.cssselect("h1"), *page.cssselect(".body")]:
+        assert (element.get("lang"), element.get("dir")) == (language, "ltr")
 
 
 def test_kazakh_title_on_russian_item_keeps_both_languages(out_dir: Path) -> None:
@@ -238,7 +275,7 @@ def test_kazakh_title_on_russian_item_keeps_both_languages(out_dir: Path) -> Non
 
     build([item], out_dir)
 
-    page = parse(out_dir / "items" / "kk-ru.html")
+    page = parse(item_page(out_dir, "kk-ru"))
     assert page.cssselect("h1")[0].get("lang") == "kk"
     assert page.cssselect(".body")[0].get("lang") == "ru"
 
@@ -246,7 +283,7 @@ def test_kazakh_title_on_russian_item_keeps_both_languages(out_dir: Path) -> Non
 def test_every_page_has_one_h1_and_semantic_landmarks(out_dir: Path) -> None:
     build([make_item("a1"), make_item("b2")], out_dir)
 
-    for page in [out_dir / "index.html", *sorted((out_dir / "items").glob("*.html"))]:
+    for page in html_pages(out_dir):
         tree = parse(page)
         assert len(tree.xpath("//h1")) == 1, page
         assert len(tree.xpath("//main")) == 1, page
@@ -270,15 +307,24 @@ def test_item_page_shows_the_whole_story_and_its_facts(out_dir: Path) -> None:
 
     build([item], out_dir)
 
-    page = parse(out_dir / "items" / "full.html")
+    page = parse(item_page(out_dir, "full"))
     assert [p.text for p in page.cssselect(".body p")] == ["One.", "Two.", "Three."]
-    assert [t.get("datetime") for t in page.xpath("//time")] == [
+    facts = page.cssselect(".facts time")
+    assert [t.get("datetime") for t in facts] == [
         "2025-03-11T04:01:55+00:00",
         "2025-03-12T10:00:00+00:00",
     ]
-    assert page.xpath("//time")[0].text == "11 March 2025"
+    assert [t.text for t in facts] == ["11 March 2025", "12 March 2025"]
     text = page.text_content()
-    for expected in ["UN News", "Jane Doe", "Global citizenship", "Child protection", "KZ, UZ"]:
+    for expected in [
+        "UN News",
+        "Jane Doe",
+        "Global citizenship education",
+        "Child protection",
+        "Kazakhstan",
+        "Uzbekistan",
+        "English",
+    ]:
         assert expected in text
     hrefs = [str(href) for href in page.xpath("//@href")]
     assert "https://news.un.org/en/story/2025/03/full" in hrefs
@@ -295,29 +341,39 @@ def test_second_build_with_same_items_writes_no_files(out_dir: Path) -> None:
 
     second = build(items, out_dir)
 
-    assert first.written == 4  # two items, the index, the stylesheet
-    assert (second.written, second.unchanged) == (0, 4)
+    manifests = [path for path in site_files(out_dir) if path.startswith(".digest/")]
+    assert first.written == len(site_files(out_dir)) - len(manifests)
+    assert (second.written, second.unchanged, second.removed) == (0, first.written, 0)
     assert second.index_path == out_dir / "index.html"
 
 
-def test_changed_item_rewrites_only_its_page_and_the_index(out_dir: Path) -> None:
-    build([make_item("a1"), make_item("b2"), make_item("c3")], out_dir)
+def test_changed_item_rewrites_only_the_pages_that_show_it(out_dir: Path) -> None:
+    others = [make_item("c3", language="fr", topics=["peace-education"], source="unesco")]
+    build([make_item("a1"), make_item("b2"), *others], out_dir)
     inodes = {path: (out_dir / path).stat().st_ino for path in site_files(out_dir)}
 
-    report = build(
-        [make_item("a1"), make_item("b2", title="A new title"), make_item("c3")], out_dir
-    )
+    report = build([make_item("a1"), make_item("b2", title="A new title"), *others], out_dir)
 
     replaced = {path for path, inode in inodes.items() if (out_dir / path).stat().st_ino != inode}
-    assert replaced == {"items/b2.html", "index.html"}
-    assert (report.written, report.unchanged) == (2, 3)  # a1, c3, the stylesheet
+    listings = ["language/en", "source/un-news", "topic/global-citizenship", "month/2025-03"]
+    expected = {
+        *(f"{lang}/{page}" for lang in UI_LANGUAGES for page in [
+            "items/b2.html", "index.html", *(f"{listing}/index.html" for listing in listings)
+        ]),
+        "items/b2.json", "feeds/all.xml", "feeds/language/en.xml",
+        "feeds/topic/global-citizenship.xml",
+    }  # fmt: skip
+    manifests = {path for path in replaced if path.startswith(".digest/")}
+    assert replaced - manifests == expected
+    assert report.written == len(expected)
 
 
 def test_same_items_give_byte_identical_sites_whatever_the_clock(tmp_path: Path) -> None:
     items = [make_item("a1", language="ar"), make_item("b2", status="featured")]
 
-    build_site(items, tmp_path / "one", now=NOW)
-    build_site(list(reversed(items)), tmp_path / "two", now=datetime(2030, 1, 1, tzinfo=UTC))
+    build_site(items, tmp_path / "one", now=NOW, search=False)
+    later = datetime(2030, 1, 1, tzinfo=UTC)
+    build_site(list(reversed(items)), tmp_path / "two", now=later, search=False)
 
     assert site_files(tmp_path / "one") == site_files(tmp_path / "two")
 
@@ -347,7 +403,8 @@ def test_writer_leaves_no_temporary_files(out_dir: Path) -> None:
     build([make_item("a1")], out_dir)
     build([make_item("a1", title="Changed")], out_dir)
 
-    assert sorted(site_files(out_dir)) == ["index.html", "items/a1.html", "static/style.css"]
+    assert not [path for path in site_files(out_dir) if ".tmp" in path]
+    assert not [path for path in site_files(out_dir) if path.rsplit("/", 1)[-1].startswith(".")]
 
 
 def test_writer_refuses_a_second_write_to_one_path(out_dir: Path) -> None:
@@ -361,20 +418,21 @@ def test_writer_refuses_a_second_write_to_one_path(out_dir: Path) -> None:
 
 def test_naive_clock_is_refused(out_dir: Path) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        build_site([make_item("a1")], out_dir, now=datetime(2025, 3, 12))
+        build_site([make_item("a1")], out_dir, now=datetime(2025, 3, 12), search=False)
 
 
 def test_empty_site_still_has_an_index(out_dir: Path) -> None:
     report = build([], out_dir)
 
     assert report.index_path.is_file()
-    assert "No stories yet." in report.index_path.read_text(encoding="utf-8")
+    assert "No stories yet." in home(out_dir).read_text(encoding="utf-8")
+    assert "Aucun article pour l’instant." in home(out_dir, "fr").read_text(encoding="utf-8")
 
 
 def test_item_without_summary_shows_its_first_paragraph_on_the_index(out_dir: Path) -> None:
     build([make_item("plain", summary=None, text="Opening line.\nMore.")], out_dir)
 
-    summary = parse(out_dir / "index.html").cssselect("article .summary")[0]
+    summary = parse(home(out_dir)).cssselect(".card .summary")[0]
     assert summary.text == "Opening line."
 
 
@@ -388,13 +446,13 @@ def test_templates_dir_argument_replaces_the_default_theme(tmp_path: Path) -> No
     theme = tmp_path / "theme"
     shutil.copytree(TEMPLATES_DIR, theme)
     base = theme / "base.html"
-    base.write_text(base.read_text("utf-8").replace("original publisher", "source"), "utf-8")
+    base.write_text(base.read_text("utf-8").replace("{{ t.footer_rights }}", "Our own footer"))
 
-    report = build_site([make_item("a1")], tmp_path / "site", now=NOW, templates_dir=theme)
+    build_site([make_item("a1")], tmp_path / "site", now=NOW, templates_dir=theme, search=False)
 
-    assert "Every story links to its source" in report.index_path.read_text("utf-8")
+    assert "Our own footer" in home(tmp_path / "site").read_text("utf-8")
 
 
 def test_missing_templates_dir_is_reported(tmp_path: Path) -> None:
     with pytest.raises(TemplatesNotFoundError, match="nowhere"):
-        build_site([], tmp_path / "site", now=NOW, templates_dir=tmp_path / "nowhere")
+        build_site([], tmp_path / "site", now=NOW, templates_dir=tmp_path / "nowhere", search=False)

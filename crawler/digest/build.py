@@ -27,7 +27,7 @@ from .machine import ROOT_INDEX, RootBuilder
 from .pages import ItemPagesBuilder, PageRenderer, Settings, TreeBuilder, item_shard
 from .render import Theme, load_theme
 from .search import BUNDLE_FOLDER, index_site
-from .writer import SiteWriter
+from .writer import SiteWriter, forget_state, load_state, save_state
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +91,7 @@ def build_site(
     search: bool = True,
     base_url: str | None = None,
     workers: int | None = None,
+    items_version: str | None = None,
 ) -> BuildReport:
     """Build the site into `out_dir`, writing only files whose bytes changed.
 
@@ -100,6 +101,9 @@ def build_site(
     relevance are shown (marked "Unreviewed"). `search`: run Pagefind when an item page
     changed. `base_url`: the site's public address, for absolute links in feeds and the
     sitemap. `workers`: processes for the page trees (default: 2 from 2,000 stories).
+    `items_version`: a token from the store that changes whenever any item or editor decision
+    may have changed; when it equals the last complete build's (and templates, settings and
+    code are the same), the build returns at once without reading `items`.
     """
     if now.tzinfo is None:
         raise ValueError("now must be a timezone-aware datetime")
@@ -110,12 +114,22 @@ def build_site(
         visibility=Visibility(show_candidates, candidate_threshold),
         base_url=base_url,
     )
+    state_key = _state_key(theme, settings, search)
+    previous = load_state(out_dir)
+    if (
+        items_version is not None
+        and previous.get("key") == state_key
+        and (previous.get("items_version") == items_version)
+    ):
+        return _unchanged_report(out_dir, previous, search, started)
+    forget_state(out_dir)
     texts = TextStore(spool=True)
     try:
         collection = collect(items, settings.visibility, texts)
         job = _Job(out_dir, collection, theme, settings)
-        count = workers if workers is not None else (2 if len(collection.views) >= PARALLEL_FROM else 1)
-        results = _run_parts(job, [*ITEM_PARTS, *UI_LANGUAGES, ROOT_PART], count)
+        if workers is None:
+            workers = 2 if len(collection.views) >= PARALLEL_FROM else 1
+        results = _run_parts(job, [*ITEM_PARTS, *UI_LANGUAGES, ROOT_PART], workers)
     finally:
         texts.close()
     outcome, search_seconds, search_totals = _search(job, results, search)
@@ -132,6 +146,10 @@ def build_site(
         search=outcome,
         search_seconds=search_seconds,
     )
+    save_state(out_dir, {
+        "key": state_key, "items_version": items_version, "items": report.items,
+        "files": report.written + report.unchanged,
+    })  # fmt: skip
     logger.info(
         "built %s: %d items, %d files written, %d unchanged, %d removed in %.1fs; search %s",
         out_dir, report.items, written, unchanged, removed, report.seconds, outcome,
@@ -205,11 +223,14 @@ def _prune(writer: SiteWriter, part: str) -> None:
         for code in UI_LANGUAGES:
             writer.prune(f"{code}/items", (".html",), only=in_shard)
     else:
-        items_folder = f"{part}/items/"
-        writer.prune(part, (".html",), recursive=True, only=lambda p: not p.startswith(items_folder))
+        items = f"{part}/items/"  # the item shards' pages
+        writer.prune(part, (".html",), recursive=True, only=lambda p: not p.startswith(items))
 
 
-def _search(job: _Job, results: list[PartResult], wanted: bool) -> tuple[str, float | None, tuple[int, int, int]]:
+def _search(
+    job: _Job, results: list[PartResult], wanted: bool
+) -> tuple[str, float | None, tuple[int, int, int]]:
+    """Run Pagefind when an indexed page changed: (outcome, seconds, written/unchanged/removed)."""
     if not wanted:
         return "off", None, (0, 0, 0)
     writer = SiteWriter(job.out_dir, part=SEARCH_PART, build="pagefind")
@@ -219,6 +240,26 @@ def _search(job: _Job, results: list[PartResult], wanted: bool) -> tuple[str, fl
     seconds = index_site(job.out_dir, INDEXED_GLOB, writer)
     writer.finish()
     return "indexed", seconds, (writer.written, writer.unchanged, writer.removed)
+
+
+def _state_key(theme: Theme, settings: Settings, search: bool) -> str:
+    text = f"{theme.fingerprint}\0{settings!r}\0{search}"
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def _unchanged_report(
+    out_dir: Path, state: Mapping[str, Any], search: bool, started: float
+) -> BuildReport:
+    files, items = state.get("files"), state.get("items")
+    logger.info("built %s: items unchanged since the last build, nothing to do", out_dir)
+    return BuildReport(
+        written=0,
+        unchanged=files if isinstance(files, int) else 0,
+        index_path=out_dir / ROOT_INDEX,
+        items=items if isinstance(items, int) else 0,
+        seconds=time.perf_counter() - started,
+        search="unchanged" if search else "off",
+    )
 
 
 def _build_fingerprint(job: _Job, part: str) -> str:

@@ -113,7 +113,8 @@ def _svg(
         parts.append(
             f'<line class="grid" x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" '
             f'y1="{y:.1f}" y2="{y:.1f}"/>'
-            f'<text class="axis" x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>'
+            f'<text class="axis" x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" '
+            f'text-anchor="end">{tick}</text>'
         )
     for i, month in enumerate(months):
         x = MARGIN_LEFT + i * slot + (slot - bar) / 2

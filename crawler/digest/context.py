@@ -17,8 +17,8 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from .errors import InvalidItemError, OutputCollisionError
@@ -35,11 +35,12 @@ _LANG_PATTERN = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
 _SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 # Characters XML 1.0 forbids; scraped text sometimes carries them and they would break feeds.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_XML_INVALID_TABLE = dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])
 # An absolute http(s) URL with a host, no spaces or control characters, no [ ] outside IPv6.
-_HTTP_URL = re.compile(r"(?i)https?://(?:[^\s/?#@\[\]\x00-\x1f]+@)?"
-                       r"(?:\[[0-9a-f:.]+\]|[^\s/?#@\[\]:\x00-\x1f]+)(?::\d*)?"
-                       r"(?:[/?#][^\s\x00-\x1f]*)?")
+_HTTP_URL = re.compile(
+    r"(?i)https?://(?:[^\s/?#@\[\]\x00-\x1f]+@)?"
+    r"(?:\[[0-9a-f:.]+\]|[^\s/?#@\[\]:\x00-\x1f]+)(?::\d*)?"
+    r"(?:[/?#][^\s\x00-\x1f]*)?"
+)
 _RTL_LANGUAGES = frozenset(
     {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "ug", "ur", "yi"}
 )
@@ -123,7 +124,7 @@ class ItemView:
 
     @property
     def month(self) -> str | None:
-        """"2025-03": the month of publication in the publisher's own offset."""
+        """ "2025-03": the month of publication in the publisher's own offset."""
         return f"{self.published.year:04d}-{self.published.month:02d}" if self.published else None
 
     @property
@@ -465,11 +466,15 @@ def _timestamp_field(item: Mapping[str, Any], name: str) -> datetime | None:
 def _clean(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
-    return value.translate(_XML_INVALID_TABLE).strip() or None
+    if _XML_INVALID.search(value):
+        value = _XML_INVALID.sub("", value)
+    return value.strip() or None
 
 
 def _clean_text(value: Any) -> str:
-    return value.translate(_XML_INVALID_TABLE) if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    return _XML_INVALID.sub("", value) if _XML_INVALID.search(value) else value
 
 
 def _slug(value: Any) -> str | None:

@@ -108,7 +108,7 @@ class Catalogue:
         return label
 
     def month(self, year_month: str, *, inline: bool = False) -> str:
-        """"2025-03" → "March 2025" / "mars 2025" (inline) / "2025年3月"."""
+        """ "2025-03" → "March 2025" / "mars 2025" (inline) / "2025年3月"."""
         label = self._months.get(year_month)
         if label is None:
             year, month = (int(part) for part in year_month.split("-"))

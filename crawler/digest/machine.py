@@ -156,12 +156,13 @@ class RootBuilder:
         )
 
     def write_sitemap(self) -> None:
-        ids = "".join(view.id + view.fingerprint[:1] for view in self.views)
-        counts = repr(
-            {kind: {k: len(v) for k, v in keys.items()} for kind, keys in self.collection.listings.items()}
-        )  # fmt: skip
+        ids = ",".join(view.id for view in self.views)  # the sitemap lists pages, not contents
+        listings = self.collection.listings
+        counts = repr({kind: {key: len(v) for key, v in keys.items()}
+                       for kind, keys in listings.items()})  # fmt: skip
         source = _digest(f"{self.settings.base_url}\0{ids}\0{counts}")
-        total = 1 + len(UI_LANGUAGES) * sum(1 for _ in tree_paths(self.collection, self.settings.page_size))
+        per_tree = sum(1 for _ in tree_paths(self.collection, self.settings.page_size))
+        total = 1 + len(UI_LANGUAGES) * per_tree
         files = -(-total // SITEMAP_LIMIT)
         names = ["sitemap.xml"] if files == 1 else [f"sitemap-{n}.xml" for n in range(1, files + 1)]
         if files > 1:

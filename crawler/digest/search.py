@@ -41,7 +41,7 @@ def pagefind_executable() -> Path:
         from pagefind_bin_extended import get_executable
     except ImportError:
         try:
-            from pagefind_bin import get_executable  # type: ignore[no-redef]
+            from pagefind_bin import get_executable
         except ImportError as exc:
             raise SearchIndexError(
                 "Pagefind is not installed: pip install pagefind pagefind-bin-extended"

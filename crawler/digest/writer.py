@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 FILE_MODE = 0o644
 MANIFEST_FOLDER = ".digest"
 MANIFEST_VERSION = 1
+STATE_FILE = "state.json"
 # Paths every page of ours has: ASCII segments not starting with a dot (checked fast).
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*")
 
@@ -55,12 +56,32 @@ class Manifest:
         if not isinstance(raw, dict) or raw.get("version") != MANIFEST_VERSION:
             return None
         pages = {key: tuple(value.split(" ", 1)) for key, value in raw["pages"].items()}
-        return cls(build=str(raw.get("build", "")), pages=pages)  # type: ignore[arg-type]
+        return cls(build=str(raw.get("build", "")), pages=pages)
 
     def dumps(self) -> bytes:
         pages = {key: f"{source} {digest}" for key, (source, digest) in sorted(self.pages.items())}
         document = {"version": MANIFEST_VERSION, "build": self.build, "pages": pages}
         return json.dumps(document, ensure_ascii=False, indent=0).encode("utf-8")
+
+
+def load_state(out_dir: Path) -> dict[str, object]:
+    """What the last complete build recorded about itself (empty when unknown)."""
+    try:
+        state = json.loads((out_dir / MANIFEST_FOLDER / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def save_state(out_dir: Path, state: dict[str, object]) -> None:
+    data = json.dumps(state, sort_keys=True, indent=1).encode("utf-8")
+    _replace_atomically(out_dir / MANIFEST_FOLDER / STATE_FILE, data)
+
+
+def forget_state(out_dir: Path) -> None:
+    """Drop the record before a build changes anything, so a failed build is never trusted."""
+    with contextlib.suppress(FileNotFoundError):
+        (out_dir / MANIFEST_FOLDER / STATE_FILE).unlink()
 
 
 class SiteWriter:
