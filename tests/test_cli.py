@@ -91,3 +91,45 @@ def test_bad_since_date_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.chdir(tmp_path)
     result = invoke("crawl", "--since", "last week", "--archive", str(SAMPLE_ARCHIVE))
     assert result.exit_code == 1 and "YYYY-MM-DD" in result.output
+
+
+def extract_archived(url: str) -> dict[str, object]:
+    """`gced-news extract` on the sample archive's page for ``url``."""
+    for index in SAMPLE_ARCHIVE.glob("index*.jsonl"):
+        for line in index.read_text(encoding="utf-8").splitlines():
+            entry = json.loads(line)
+            if entry["url"] == url:
+                result = invoke("extract", str(SAMPLE_ARCHIVE / entry["body"]), "--url", url)
+                assert result.exit_code == 0, result.output
+                return dict(json.loads(result.output))
+    raise AssertionError(f"{url} is not in the sample archive")
+
+
+def test_extract_keeps_a_kazakh_title_over_a_russian_body() -> None:
+    record = extract_archived(
+        "https://www.unicef.org/kazakhstan/ru/press-releases/"
+        "balalarga-arnalgan-senim-telefony-endi-onlain-chat-arkyly-da-zhumys-isteidi"
+    )
+    assert (record["title_language"], record["language"]) == ("kk", "ru")
+    assert str(record["published"]).startswith("2025-04-14")
+    assert record["published_source"] == "json-ld:datePublished"
+
+
+def test_extract_dates_a_page_without_metadata_by_its_visible_dateline() -> None:
+    record = extract_archived(
+        "https://www.unicef.org/uzbekistan/uz/press-releases/"
+        "qoraqalpogistonda-100-ta-qisqa-muddatli-maktabgacha-talim-guruhi-ochildi"
+    )
+    assert (record["language"], record["title_language"]) == ("uz-Cyrl", "uz-Cyrl")
+    assert (str(record["published"])[:10], record["published_source"]) == ("2025-07-17", "dateline")
+
+
+def test_extract_gives_published_and_last_update_apart_without_the_dateline_in_text() -> None:
+    record = extract_archived(
+        "https://www.unicef.org/press-releases/"
+        "one-three-adolescents-europe-and-central-asia-has-experienced-cyberbullying-new-unicef-survey"
+    )
+    assert str(record["published"]).startswith("2025-05-26")
+    assert str(record["updated"]).startswith("2025-05-29")
+    text = str(record["text"])
+    assert "Last update" not in text and "© UNICEF" not in text and "Media contacts" not in text
