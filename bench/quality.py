@@ -35,6 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 EXTRACT_CASES = FIXTURES / "extract"
+SAMPLE_ARCHIVE = ROOT / "data" / "sample-archive"
 LANGUAGE_SET = FIXTURES / "language" / "labelled.tsv"
 DATES_SET = FIXTURES / "dates" / "labelled.tsv"
 DATE_LINES_SET = FIXTURES / "dates" / "lines.tsv"
@@ -62,14 +63,27 @@ class Case:
         return str(self.expected.get("group", "other"))
 
 
+def _page(case: Path) -> Path | None:
+    """The case's page: its own ``page.html``, or the sample-archive body ``archived.txt`` names
+    (a page of the sample archive is not copied into the fixtures)."""
+    if (case / "page.html").is_file():
+        return case / "page.html"
+    if (case / "archived.txt").is_file():
+        return SAMPLE_ARCHIVE / (case / "archived.txt").read_text(encoding="utf-8").strip()
+    return None
+
+
 def load_cases(folder: Path = EXTRACT_CASES) -> list[Case]:
-    """Every ``<case>/`` folder holding page.html, url.txt, gold.txt and expected.json."""
+    """Every ``<case>/`` folder holding a page (page.html or archived.txt), url.txt, gold.txt
+    and expected.json."""
     cases = []
-    for path in sorted(p for p in folder.iterdir() if (p / "page.html").is_file()):
+    for path in sorted(p for p in folder.iterdir() if _page(p) is not None):
+        page = _page(path)
+        assert page is not None
         cases.append(
             Case(
                 name=path.name,
-                html=(path / "page.html").read_text(encoding="utf-8"),
+                html=page.read_text(encoding="utf-8"),
                 url=(path / "url.txt").read_text(encoding="utf-8").strip(),
                 gold=(path / "gold.txt").read_text(encoding="utf-8"),
                 expected=json.loads((path / "expected.json").read_text(encoding="utf-8")),

@@ -1,6 +1,7 @@
 """Extraction: the article alone, its summary and its title, on real-world shaped pages.
 
-Each folder in ``tests/fixtures/extract/`` holds one page (``page.html``), the URL it came from
+Each folder in ``tests/fixtures/extract/`` holds one page (``page.html``, or ``archived.txt`` naming
+a page of the sample archive), the URL it came from
 (``url.txt``), the article text written out by hand (``gold.txt``: standfirst first, one
 paragraph per line) and ``expected.json`` with the decisive snippets: title, how the summary
 starts, what the text must contain (start, middle, end) and the boilerplate that must be gone.
