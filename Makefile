@@ -2,32 +2,39 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
 
 .PHONY: demo test lint bench clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
 
-demo: $(STAMP)
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+# Run the nightly job over the bundled sample archive; prints where the site is.
+demo: $(VENV)/.installed
 	$(BIN)/gced-news nightly --archive data/sample-archive
 
-test: $(STAMP)
+# Lint, then every test (browser tests need Debian's chromium: .ci/run installs it).
+test: $(VENV)/.installed-test
 	$(BIN)/ruff check crawler spiders pipelines tests bench
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(VENV)/.installed-test
 	$(BIN)/ruff check crawler spiders pipelines tests bench
 	$(BIN)/ruff format --check crawler spiders pipelines
 	$(BIN)/mypy crawler spiders pipelines
 
-bench: $(STAMP)
+bench: $(VENV)/.installed-test
 	$(BIN)/python bench/language.py
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/site.py
 
 clean:
-	rm -rf $(VENV) data/news.db* data/site data/state
+	rm -rf $(VENV) data/news.db* data/site data/state data/archive

@@ -167,11 +167,23 @@ def crawl(
 
 
 def _do_build(config: Config, out: Path) -> Path:
-    from crawler.digest import build_site
+    from crawler.digest import DigestError, build_site
 
     db = store.open_db(config.paths.database)
-    items = store.iter_items(db, statuses=("candidate", "approved", "featured"))
-    report = build_site(items, out, now=_now(), site_title=config.site.title)
+    site = config.site
+    try:
+        report = build_site(
+            store.iter_items(db, statuses=("candidate", "approved", "featured")),
+            out,
+            now=_now(),
+            site_title=site.title,
+            show_candidates=site.show_candidates,
+            candidate_threshold=site.candidate_threshold,
+            base_url=site.base_url or None,
+            items_version=store.items_version(db),
+        )
+    except DigestError as exc:
+        raise click.ClickException(f"site build: {exc}") from exc
     click.echo(f"site: {report.written} files written, {report.unchanged} unchanged")
     return report.index_path
 

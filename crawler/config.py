@@ -90,6 +90,9 @@ class SourceConfig:
 @dataclass(frozen=True)
 class SiteSettings:
     title: str
+    base_url: str
+    show_candidates: bool
+    candidate_threshold: float
 
 
 @dataclass(frozen=True)

@@ -496,3 +496,12 @@ def review_queue(
 def decisions_for(db: Database, item_id_: str) -> list[dict[str, Any]]:
     rows = db.table("decisions").rows_where("item_id = ?", [item_id_], order_by="id desc")
     return [{**row, "detail": json.loads(row["detail"] or "{}")} for row in rows]
+
+
+def items_version(db: Database) -> str:
+    """A token that changes whenever any item or editor decision may have changed."""
+    row = db.execute(
+        "select count(*), max(last_changed), max(first_seen), (select max(id) from decisions)"
+        " from items"
+    ).fetchone()
+    return ":".join(str(value) for value in row)
