@@ -25,7 +25,7 @@ from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
 from .charts import monthly_chart
-from .context import LISTING_KINDS, Collection, ItemView, Visibility, item_path
+from .context import LISTING_KINDS, Collection, ItemView, Lang, Visibility, item_path
 from .i18n import UI_LANGUAGES, Catalogue
 from .render import Theme
 from .writer import SiteWriter
@@ -104,6 +104,22 @@ class Entry:
     lang: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class ItemLabels:
+    """What an item's card and page say about it in one interface language."""
+
+    published: str | None
+    updated: str | None
+    source: str
+    language: str
+    topics: tuple[tuple[str, str], ...]  # (slug, label)
+    countries: tuple[tuple[str, str], ...]  # (listing key, name)
+    translations: tuple[tuple[str, str, str], ...]  # (href, language tag, language name)
+    read_original: str
+    title_dir: str  # "rtl"/"ltr" when the title runs against the page, else ""
+    text_dir: str
+
+
 def listing_page_name(page: int) -> str:
     return "index.html" if page == 1 else f"page-{page}.html"
 
@@ -139,6 +155,35 @@ class PageRenderer:
         self.code = code
         self.L: Catalogue = theme.catalogues[code]
         self._frames: dict[tuple[int, str], str] = {}
+        self._topics: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
+        self._countries: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
+
+    def labels(self, view: ItemView) -> ItemLabels:
+        """The item's dates, names and labels in this language, and its text directions."""
+        L = self.L
+        topics = self._topics.get(view.topics)
+        if topics is None:
+            topics = self._topics[view.topics] = tuple((s, L.topic(s)) for s in view.topics)
+        countries = self._countries.get(view.countries)
+        if countries is None:
+            countries = tuple((code.lower(), L.country(code)) for code in view.countries)
+            self._countries[view.countries] = countries
+        source = L.source(view.source_slug)
+        return ItemLabels(
+            published=L.date(view.published) if view.published else None,
+            updated=L.date(view.updated) if view.updated else None,
+            source=source,
+            language=L.language(view.lang.code),
+            topics=topics,
+            countries=countries,
+            translations=tuple(
+                (link.href, link.lang.code, L.language(link.lang.code))
+                for link in view.translations
+            ),
+            read_original=L.text("read_original", source=source),
+            title_dir=direction_against(view.title_lang, L.rtl),
+            text_dir=direction_against(view.lang, L.rtl),
+        )
 
     def chrome(self, path: str, title: str, section: str) -> Chrome:
         """The page's chrome; its title is the whole <title> ("Story · Site", or the site)."""
@@ -274,8 +319,8 @@ class TreeBuilder:
             source,
             "index.html",
             self.renderer.chrome(path, self.settings.site_title, "home"),
-            featured=[self.views[i] for i in featured],
-            latest=[self.views[i] for i in latest],
+            featured=[self._with_labels(i) for i in featured],
+            latest=[self._with_labels(i) for i in latest],
         )
 
     def write_browse(self) -> None:
@@ -374,12 +419,17 @@ class TreeBuilder:
         """One item's card for listing pages, rendered once per tree."""
         card = self._cards.get(index)
         if card is None:
+            view = self.views[index]
             html = self.theme.render(
-                "_card.html", item=self.views[index], base=LISTING_BASE, L=self.L,
-                page_rtl=self.L.rtl,
+                "_card.html", item=view, labels=self.renderer.labels(view), t=self.L.ui,
+                base=LISTING_BASE, level=2,
             )  # fmt: skip
             card = self._cards[index] = Markup(html)  # noqa: S704 - rendered with autoescape
         return card
+
+    def _with_labels(self, index: int) -> tuple[ItemView, ItemLabels]:
+        view = self.views[index]
+        return view, self.renderer.labels(view)
 
     def listing_heading(self, kind: str, key: str, indexes: Sequence[int]) -> str:
         return self.L.text(f"listing_{kind}", name=self.listing_name(kind, key, indexes, True))
@@ -490,7 +540,12 @@ class ItemPagesBuilder:
                 stories[key] = self.story(renderer, view, paragraphs, untitled)
             chrome = renderer.chrome(item_path(view.id), view.title or untitled, "item")
             html = renderer.render_page(
-                "item.html", chrome, item=view, story=stories[key], duplicates=duplicates
+                "item.html",
+                chrome,
+                item=view,
+                labels=renderer.labels(view),
+                story=stories[key],
+                duplicates=[(other, renderer.labels(other)) for other in duplicates],
             )
             self.writer.write(path, html.encode("utf-8"), source)
 
@@ -504,6 +559,13 @@ class ItemPagesBuilder:
             for block in ("heading", "summary", "body")
         ]
         return Story(*parts)
+
+
+def direction_against(lang: Lang, page_rtl: bool) -> str:
+    """The dir attribute text in `lang` needs on a page of the other direction, else ""."""
+    if lang.rtl == page_rtl:
+        return ""
+    return "rtl" if lang.rtl else "ltr"
 
 
 def item_shard(identifier: str, shards: int) -> int:

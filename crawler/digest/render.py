@@ -63,7 +63,8 @@ class Theme:
         render = compiled.blocks.get(block)
         if render is None:
             return ""
-        return "".join(render(compiled.new_context(dict(context))))
+        # shared=True: the page's own variables only; these blocks use no Jinja globals.
+        return "".join(render(compiled.new_context(dict(context), shared=True)))
 
 
 def load_theme(templates_dir: Path | None = None) -> Theme:

@@ -21,7 +21,7 @@ import logging
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -181,18 +181,12 @@ class SiteWriter:
     ) -> int:
         """Remove files in `folder` ending in one of `suffixes` that this build did not write
         (and, with `only`, for whose path relative to the output folder `only` is true)."""
-        directory = self._target(folder)
-        if not directory.is_dir():
-            return 0
-        found = directory.rglob("*") if recursive else directory.iterdir()
         removed = 0
-        for path in sorted(found):
-            relative = path.relative_to(self.out_dir).as_posix()
+        for relative in _files_below(self.out_dir, _checked(folder), recursive):
             mine = only is None or only(relative)
-            if mine and path.name.endswith(suffixes) and _key(relative) not in self._done:
-                if path.is_file():
-                    self._remove(path)
-                    removed += 1
+            if mine and relative.endswith(suffixes) and _key(relative) not in self._done:
+                self._remove(self._target(relative))
+                removed += 1
         return removed
 
     def finish(self) -> None:
@@ -234,6 +228,20 @@ class SiteWriter:
         return self.out_dir.joinpath(*PurePosixPath(_checked(path)).parts)
 
 
+def _files_below(out_dir: Path, folder: str, recursive: bool) -> Iterator[str]:
+    """Paths (relative to `out_dir`) of the files in `folder`, not following links."""
+    try:
+        entries = list(os.scandir(os.path.join(out_dir, folder)))
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for entry in entries:
+        relative = f"{folder}/{entry.name}"
+        if entry.is_file(follow_symlinks=False):
+            yield relative
+        elif recursive and entry.is_dir(follow_symlinks=False):
+            yield from _files_below(out_dir, relative, recursive)
+
+
 def _checked(path: str) -> str:
     if _PLAIN_PATH.fullmatch(path):
         return path
@@ -250,7 +258,10 @@ def _checked(path: str) -> str:
 
 
 def _key(path: str) -> str:
-    return unicodedata.normalize("NFC", _checked(path)).casefold()
+    """The path as a case-insensitive file system would see it (the path itself if the same,
+    so a million claimed paths are not held twice)."""
+    key = unicodedata.normalize("NFC", _checked(path)).casefold()
+    return path if key == path else key
 
 
 def _holds_bytes(target: Path, data: bytes) -> bool:

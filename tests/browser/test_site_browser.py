@@ -1,0 +1,139 @@
+"""The built site in headless Chromium: pages render in both directions, search finds stories
+in Russian and Chinese, filters narrow the results, and the language switcher keeps the place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import CHINESE_WORD, RUSSIAN_WORD
+
+RESULTS = "#search-results li"
+
+
+def search(page: Any, base_url: str, tree: str, query: str) -> list[str]:
+    page.goto(f"{base_url}/{tree}/search.html")
+    page.fill("#search-query", query)
+    page.press("#search-query", "Enter")
+    page.wait_for_selector(RESULTS)
+    return result_links(page)
+
+
+def result_links(page: Any) -> list[str]:
+    return [str(link) for link in page.locator(f"{RESULTS} h2 a").evaluate_all(
+        "links => links.map(link => link.getAttribute('href'))"
+    )]  # fmt: skip
+
+
+def test_english_home_page_renders(page: Any, base_url: str, artifacts: Path) -> None:
+    page.goto(f"{base_url}/")  # the root sends browsers to /en/
+
+    page.wait_for_url(f"{base_url}/en/index.html")
+    assert page.locator("h1").inner_text() == "GCED News Digest"
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.evaluate("getComputedStyle(document.documentElement).direction") == "ltr"
+    assert page.locator(".card").count() >= 13
+    assert page.locator(".card.featured h3").first.inner_text().startswith("Global citizenship")
+    page.screenshot(path=str(artifacts / "home-en.png"), full_page=True)
+
+
+def test_arabic_home_page_reads_right_to_left(page: Any, base_url: str, artifacts: Path) -> None:
+    page.goto(f"{base_url}/ar/index.html")
+
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
+    assert page.locator("#latest-heading").inner_text() == "أحدث الأخبار"
+    russian_title = page.locator("h3[lang=ru]").first
+    assert russian_title.evaluate("element => getComputedStyle(element).direction") == "ltr"
+    page.screenshot(path=str(artifacts / "home-ar.png"), full_page=True)
+
+
+def test_item_page_shows_the_story_in_its_own_language(
+    page: Any, base_url: str, artifacts: Path
+) -> None:
+    page.goto(f"{base_url}/en/items/ar-rights.html")
+
+    heading = page.locator("h1")
+    assert heading.get_attribute("lang") == "ar"
+    assert heading.evaluate("element => getComputedStyle(element).direction") == "rtl"
+    assert page.locator(".facts").inner_text().count("Arabic") == 1
+    page.screenshot(path=str(artifacts / "item-en.png"), full_page=True)
+
+
+@pytest.mark.parametrize(
+    ("tree", "query", "expected"),
+    [("en", RUSSIAN_WORD, "ru-teens"), ("ru", RUSSIAN_WORD, "ru-teens"),
+     ("en", CHINESE_WORD, "zh-bullying"), ("zh", CHINESE_WORD, "zh-bullying"),
+     ("ar", "报告", "zh-")],
+)  # fmt: skip
+def test_search_finds_a_story_by_a_word_of_its_text(
+    page: Any, base_url: str, tree: str, query: str, expected: str
+) -> None:
+    links = search(page, base_url, tree, query)
+
+    assert links
+    assert all(link.startswith(f"items/{expected}") for link in links), links
+    page.locator(f"{RESULTS} h2 a").first.click()
+    page.wait_for_url(f"{base_url}/{tree}/items/{expected}*.html")
+    assert page.locator("html").get_attribute("lang") == tree
+
+
+def test_filter_narrows_the_results(page: Any, base_url: str, artifacts: Path) -> None:
+    everywhere = search(page, base_url, "en", "UNICEF")
+
+    page.select_option("#filter-language", "ru")
+    page.wait_for_function(
+        "count => document.querySelectorAll('#search-results li').length < count",
+        arg=len(everywhere),
+    )
+    russian = result_links(page)
+
+    assert len(everywhere) >= 10
+    assert sorted(russian) == ["items/ru-rights.html", "items/ru-schools.html",
+                               "items/ru-teens.html"]  # fmt: skip
+    assert "language=ru" in page.url
+    page.screenshot(path=str(artifacts / "search-en.png"), full_page=True)
+
+
+def test_filters_work_from_the_keyboard(page: Any, base_url: str) -> None:
+    search(page, base_url, "fr", "UNICEF")
+
+    page.focus("#filter-language")
+    page.keyboard.press("ArrowDown")  # the first language offered
+    page.wait_for_function("document.querySelector('#filter-language').value !== ''")
+    chosen = page.eval_on_selector("#filter-language", "select => select.value")
+    page.wait_for_function(
+        "lang => [...document.querySelectorAll('#search-results h2 a')].every("
+        "a => a.lang === lang)", arg=chosen,
+    )  # fmt: skip
+
+
+def test_language_switcher_keeps_the_place(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/en/topic/child-protection/index.html")
+    english = page.locator("h1").inner_text()
+
+    page.click(".language-switcher a[hreflang=ru]")
+
+    page.wait_for_url(f"{base_url}/ru/topic/child-protection/index.html")
+    assert page.locator("h1").inner_text() == "Тема: Защита детей" != english
+    page.click(".language-switcher a[hreflang=ko]")
+    page.wait_for_url(f"{base_url}/ko/topic/child-protection/index.html")
+    page.click(".card h2 a >> nth=0")
+    item = page.url.rsplit("/", 1)[-1]
+    page.click(".language-switcher a[hreflang=ar]")
+    page.wait_for_url(f"{base_url}/ar/items/{item}")
+
+
+def test_listings_work_without_javascript(browser: Any, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    try:
+        tab.goto(f"{base_url}/es/browse.html")
+        tab.click("a[href='language/ru/index.html']")
+        assert tab.locator(".card").count() == 3
+        tab.goto(f"{base_url}/es/search.html")
+        assert "JavaScript" in tab.locator("noscript").inner_text()
+    finally:
+        context.close()

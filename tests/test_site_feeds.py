@@ -1,0 +1,112 @@
+"""Machine-readable output: Atom feeds (whole digest, per language, per topic), the sitemap and
+one JSON file per story."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import lxml.etree
+import pytest
+
+from crawler.digest import build_site
+from crawler.digest.i18n import UI_LANGUAGES
+from tests.test_digest import NOW, make_item
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def items() -> list[dict[str, Any]]:
+    return [
+        make_item("en1", topics=["child-protection", "bullying"], authors=["Jane Doe"]),
+        make_item("ru1", language="ru", title="Права детей", story_id="s", notes="private"),
+        make_item("ar1", language="ar", title="حقوق الطفل", story_id="s", summary=None,
+                  text="نص\x0b عربي", updated="2025-03-12T00:00:00+00:00"),
+        make_item("zh1", language="zh", title="儿童权利 & <教育>", published=None),
+    ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("feeds") / "site"
+    build_site(items(), out, now=NOW, search=False)
+    return out
+
+
+def feeds(site: Path) -> list[Path]:
+    return sorted((site / "feeds").rglob("*.xml"))
+
+
+def test_there_is_a_feed_for_all_stories_and_each_language_and_topic(site: Path) -> None:
+    names = [path.relative_to(site / "feeds").as_posix() for path in feeds(site)]
+
+    assert names == [
+        "all.xml", "language/ar.xml", "language/en.xml", "language/ru.xml", "language/zh.xml",
+        "topic/bullying.xml", "topic/child-protection.xml", "topic/global-citizenship.xml",
+    ]  # fmt: skip
+
+
+def test_every_feed_parses_without_errors(site: Path) -> None:
+    for path in feeds(site):
+        parsed = feedparser.parse(path.read_bytes())
+        assert parsed.bozo == 0, (path, parsed.get("bozo_exception"))
+        assert parsed.version == "atom10"
+        assert parsed.entries, path
+
+
+def test_feed_entries_carry_title_language_dates_and_links(site: Path) -> None:
+    parsed = feedparser.parse((site / "feeds" / "all.xml").read_bytes())
+    by_title = {entry.title: entry for entry in parsed.entries}
+
+    assert set(by_title) == {"Story en1", "Права детей", "حقوق الطفل", "儿童权利 & <教育>"}
+    russian = by_title["Права детей"]
+    assert russian.link == "../en/items/ru1.html"
+    assert (site / "feeds" / russian.link).resolve() == (site / "en/items/ru1.html").resolve()
+    assert [link.href for link in russian.links if link.rel == "related"] == [
+        "https://news.un.org/en/story/ru1"
+    ]
+    assert russian.published == "2025-03-11T04:01:55+00:00"
+    assert by_title["Story en1"].author == "Jane Doe"
+    assert [tag.term for tag in by_title["Story en1"].tags] == ["child-protection", "bullying"]
+    assert by_title["حقوق الطفل"].summary == "نص عربي"  # the control character is gone
+
+
+def test_base_url_makes_feed_and_sitemap_links_absolute(tmp_path: Path) -> None:
+    build_site(items(), tmp_path, now=NOW, search=False, base_url="https://gced.example.org/")
+
+    parsed = feedparser.parse((tmp_path / "feeds" / "topic" / "bullying.xml").read_bytes())
+    assert parsed.bozo == 0
+    assert parsed.entries[0].link == "https://gced.example.org/en/items/en1.html"
+    locs = [loc.text for loc in lxml.etree.parse(tmp_path / "sitemap.xml").iter(f"{SITEMAP}loc")]
+    assert "https://gced.example.org/ru/items/zh1.html" in locs
+    assert all(loc.startswith("https://gced.example.org/") for loc in locs)
+
+
+def test_sitemap_lists_every_page_of_every_tree(site: Path) -> None:
+    tree = lxml.etree.parse(site / "sitemap.xml")
+    locs = sorted(loc.text for loc in tree.iter(f"{SITEMAP}loc"))
+
+    pages = sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html"))
+    assert locs == pages
+    assert len(pages) > 10 * len(UI_LANGUAGES)
+
+
+def test_each_story_has_a_json_file_of_its_public_fields(site: Path) -> None:
+    document = json.loads((site / "items" / "ru1.json").read_text(encoding="utf-8"))
+
+    assert document["id"] == "ru1"
+    assert document["title"] == "Права детей"
+    assert document["language"] == "ru"
+    assert document["page"] == "../en/items/ru1.html"
+    assert document["duplicates"] == ["ar1"]
+    assert document["text"].startswith("First paragraph of ru1.")
+    assert "notes" not in document
+    assert "private" not in json.dumps(document)
+    assert sorted(path.name for path in (site / "items").iterdir()) == [
+        "ar1.json",
+        "en1.json",
+        "ru1.json",
+        "zh1.json",
+    ]

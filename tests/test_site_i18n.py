@@ -1,0 +1,163 @@
+"""The seven interface languages: complete catalogues, one tree each, a switcher that keeps
+the place, right-to-left Arabic, and names shown in the reader's language."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from crawler.digest import CatalogueError, build_site
+from crawler.digest.i18n import TABLES, UI_LANGUAGES, _placeholders
+from crawler.digest.render import TEMPLATES_DIR
+from pipelines.topics import load_taxonomy
+from tests.test_digest import NOW, make_item
+
+CATALOGUES = TEMPLATES_DIR / "i18n"
+
+
+def catalogue(code: str) -> dict[str, dict[str, str]]:
+    with (CATALOGUES / f"{code}.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def parse(path: Path) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("i18n") / "site"
+    items = [
+        make_item("en1", topics=["child-protection"], countries=["KZ", "central-asia"]),
+        make_item("kk1", language="kk", title="Балалар құқықтары", topics=["child-labour"]),
+        *(make_item(f"ru{n}", language="ru", title=f"Новость {n}") for n in range(60)),
+    ]
+    build_site(items, out, now=NOW, search=False)
+    return out
+
+
+@pytest.mark.parametrize("code", UI_LANGUAGES)
+def test_every_catalogue_has_exactly_the_keys_and_placeholders_of_the_english_one(
+    code: str,
+) -> None:
+    english, other = catalogue("en"), catalogue(code)
+
+    for table in TABLES:
+        assert set(other[table]) == set(english[table]), (code, table)
+        for key, text in other[table].items():
+            assert text.strip(), (code, table, key)
+            assert _placeholders(text) == _placeholders(english[table][key]), (code, key)
+
+
+@pytest.mark.parametrize("code", UI_LANGUAGES)
+def test_every_topic_of_the_taxonomy_has_a_label_in_every_catalogue(code: str) -> None:
+    topics = {concept.key for concept in load_taxonomy() if concept.kind == "topic"}
+
+    assert topics <= set(catalogue(code)["topics"])
+
+
+def test_catalogue_missing_a_key_is_refused_naming_it(tmp_path: Path) -> None:
+    theme = tmp_path / "theme"
+    shutil.copytree(TEMPLATES_DIR, theme)
+    korean = theme / "i18n" / "ko.toml"
+    korean.write_text(
+        "\n".join(line for line in korean.read_text("utf-8").splitlines()
+                  if not line.startswith("nav_stats")),
+        encoding="utf-8",
+    )  # fmt: skip
+
+    with pytest.raises(CatalogueError, match=r"ko\.toml \[ui\]: missing \['nav_stats'\]"):
+        build_site([], tmp_path / "site", now=NOW, templates_dir=theme, search=False)
+
+
+@pytest.mark.parametrize("code", UI_LANGUAGES)
+def test_each_tree_is_in_its_language_and_direction(site: Path, code: str) -> None:
+    for page in [site / code / "index.html", site / code / "items" / "kk1.html"]:
+        html = parse(page)
+        assert html.get("lang") == code
+        assert html.get("dir") == ("rtl" if code == "ar" else "ltr")
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("en", ["Kazakh", "Child labour", "Language"]),
+        ("fr", ["Kazakh", "Travail des enfants", "Langue"]),
+        ("es", ["Kazajo", "Trabajo infantil", "Idioma"]),
+        ("ru", ["Казахский", "Детский труд", "Язык"]),
+        ("ar", ["الكازاخستانية", "عمل الأطفال", "اللغة"]),
+        ("zh", ["哈萨克语", "童工", "语言"]),
+        ("ko", ["카자흐어", "아동노동", "언어"]),
+    ],
+)
+def test_language_names_and_topic_labels_are_in_the_page_language(
+    site: Path, code: str, expected: list[str]
+) -> None:
+    text = parse(site / code / "items" / "kk1.html").text_content()
+
+    for label in expected:
+        assert label in text
+
+
+@pytest.mark.parametrize(
+    ("code", "country", "region"),
+    [("en", "Kazakhstan", "Central Asia"), ("ru", "Казахстан", "Центральная Азия"),
+     ("zh", "哈萨克斯坦", "中亚"), ("ar", "كازاخستان", "وسط آسيا")],
+)  # fmt: skip
+def test_country_and_region_names_are_in_the_page_language(
+    site: Path, code: str, country: str, region: str
+) -> None:
+    facts = parse(site / code / "items" / "en1.html").cssselect(".facts")[0].text_content()
+
+    assert country in facts
+    assert region in facts
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["index.html", "items/kk1.html", "language/ru/index.html", "language/ru/page-2.html",
+     "topic/child-protection/index.html", "browse.html", "search.html", "about.html",
+     "stats.html"],
+)  # fmt: skip
+def test_language_switcher_leads_to_the_same_page_in_every_tree(site: Path, path: str) -> None:
+    for code in UI_LANGUAGES:
+        page = site / code / path
+        links = parse(page).cssselect(".language-switcher a")
+        assert [a.get("hreflang") for a in links] == list(UI_LANGUAGES)
+        for link in links:
+            target = (page.parent / link.get("href")).resolve()
+            assert target == (site / link.get("hreflang") / path).resolve()
+            assert target.is_file()
+        current = [a.get("hreflang") for a in links if a.get("aria-current")]
+        assert current == [code]
+
+
+def test_pages_announce_their_translations_with_hreflang(site: Path) -> None:
+    head = parse(site / "fr" / "items" / "en1.html").xpath("//head/link[@hreflang]")
+
+    assert {link.get("hreflang"): link.get("href") for link in head} == {
+        code: f"../../{code}/items/en1.html" for code in UI_LANGUAGES
+    }
+
+
+def test_root_page_sends_browsers_to_english_and_lists_every_language(site: Path) -> None:
+    root = parse(site / "index.html")
+
+    refresh = root.xpath("//meta[@http-equiv='refresh']")[0].get("content")
+    assert refresh == "0; url=en/index.html"
+    links = root.cssselect(".language-list a")
+    assert [a.get("href") for a in links] == [f"{code}/index.html" for code in UI_LANGUAGES]
+    assert links[UI_LANGUAGES.index("ar")].get("dir") == "rtl"
+
+
+def test_month_listing_title_uses_the_month_name_inside_the_sentence(site: Path) -> None:
+    assert parse(site / "fr" / "month" / "2025-03" / "index.html").cssselect("h1")[0].text == (
+        "Articles publiés en mars 2025"
+    )
+    assert parse(site / "ru" / "month" / "2025-03" / "index.html").cssselect("h1")[0].text == (
+        "Материалы за март 2025\u202fг."
+    )

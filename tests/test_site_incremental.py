@@ -1,0 +1,203 @@
+"""Incremental builds: a page whose inputs did not change is neither rendered nor written,
+and the fast page assembly gives exactly the bytes of a whole-template render."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler.digest import build_site
+from crawler.digest.context import TextStore, Visibility, collect
+from crawler.digest.i18n import UI_LANGUAGES
+from crawler.digest.pages import (
+    ItemPagesBuilder,
+    PageRenderer,
+    Settings,
+    TreeBuilder,
+    pagination,
+)
+from crawler.digest.render import TEMPLATES_DIR, Theme, load_theme
+from crawler.digest.writer import MANIFEST_FOLDER
+from tests.test_digest import NOW, make_item, site_files
+
+ITEMS = [
+    make_item("a1", topics=["child-protection"], countries=["KZ"], story_id="s"),
+    make_item("b2", language="ar", title="حقوق الطفل", story_id="s", status="featured"),
+    make_item("c3", language="zh", title=None, status="candidate", relevance=0.9),
+]
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every template render during the test, by template name."""
+    calls: list[str] = []
+    render, render_block = Theme.render, Theme.render_block
+
+    def counted_render(self: Theme, template: str, **context: Any) -> str:
+        calls.append(template)
+        return render(self, template, **context)
+
+    def counted_block(self: Theme, template: str, block: str, context: Any) -> str:
+        calls.append(f"{template}#{block}")
+        return render_block(self, template, block, context)
+
+    monkeypatch.setattr(Theme, "render", counted_render)
+    monkeypatch.setattr(Theme, "render_block", counted_block)
+    yield calls
+
+
+def build(out: Path, items: list[dict[str, Any]] = ITEMS, **options: Any) -> Any:
+    return build_site(items, out, now=NOW, search=False, **options)
+
+
+def test_rebuild_with_nothing_changed_renders_and_writes_nothing(
+    tmp_path: Path, renders: list[str]
+) -> None:
+    build(tmp_path)
+    renders.clear()
+
+    report = build(tmp_path)
+
+    assert renders == []
+    assert (report.written, report.removed) == (0, 0)
+
+
+def test_rebuild_without_a_manifest_compares_bytes_and_writes_nothing(tmp_path: Path) -> None:
+    first = build(tmp_path)
+    shutil.rmtree(tmp_path / MANIFEST_FOLDER)
+
+    report = build(tmp_path)
+
+    assert (report.written, report.unchanged, report.removed) == (0, first.written, 0)
+
+
+def test_file_deleted_by_hand_comes_back_when_its_page_is_rendered_again(tmp_path: Path) -> None:
+    build(tmp_path)
+    (tmp_path / "fr" / "items" / "a1.html").unlink()
+
+    build(tmp_path, [make_item("a1", title="New", topics=["child-protection"], countries=["KZ"],
+                               story_id="s"), *ITEMS[1:]])  # fmt: skip
+
+    assert "New" in (tmp_path / "fr" / "items" / "a1.html").read_text(encoding="utf-8")
+
+
+def test_changed_template_rerenders_every_page_but_writes_only_changed_bytes(
+    tmp_path: Path,
+) -> None:
+    theme = tmp_path / "theme"
+    shutil.copytree(TEMPLATES_DIR, theme)
+    build(tmp_path / "site", templates_dir=theme)
+    stats = theme / "stats.html"
+    stats.write_text(stats.read_text("utf-8").replace("<h1>", '<h1 class="changed">'), "utf-8")
+
+    report = build(tmp_path / "site", templates_dir=theme)
+
+    assert report.written == len(UI_LANGUAGES)  # the seven statistics pages
+    assert 'class="changed"' in (tmp_path / "site" / "ko" / "stats.html").read_text("utf-8")
+
+
+def test_settings_are_part_of_what_pages_depend_on(tmp_path: Path) -> None:
+    build(tmp_path)
+
+    report = build(tmp_path, show_candidates=False)
+
+    assert not (tmp_path / "en" / "items" / "c3.html").exists()
+    # c3 was the only Chinese story: its page and the Chinese listing in every tree go,
+    # with its JSON and the Chinese feed.
+    assert not (tmp_path / "en" / "language" / "zh").exists()
+    assert report.removed == 2 * len(UI_LANGUAGES) + 2
+
+
+def test_topic_no_story_has_any_more_loses_its_listing_and_feed(tmp_path: Path) -> None:
+    build(tmp_path)
+
+    build(tmp_path, [make_item("a1", countries=["KZ"], story_id="s"), *ITEMS[1:]])
+
+    assert not (tmp_path / "en" / "topic" / "child-protection").exists()
+    assert not (tmp_path / "feeds" / "topic" / "child-protection.xml").exists()
+
+
+def test_parallel_build_writes_the_same_site_as_a_serial_one(tmp_path: Path) -> None:
+    items = [make_item(f"i{n}", language=["en", "ru", "ar"][n % 3]) for n in range(30)]
+
+    build(tmp_path / "serial", items, workers=1)
+    build(tmp_path / "parallel", items, workers=2)
+
+    assert site_files(tmp_path / "serial") == site_files(tmp_path / "parallel")
+
+
+def test_manifest_records_each_part_with_its_build_fingerprint(tmp_path: Path) -> None:
+    build(tmp_path)
+
+    parts = sorted(path.stem for path in (tmp_path / MANIFEST_FOLDER).glob("*.json"))
+    parts.remove("state")
+    assert parts == sorted(["root", *UI_LANGUAGES, "items-0", "items-1", "items-2", "items-3"])
+    english = json.loads((tmp_path / MANIFEST_FOLDER / "en.json").read_text("utf-8"))
+    assert "en/index.html" in english["pages"]
+    assert english["build"]
+
+
+@pytest.mark.parametrize("code", ["en", "ar"])
+def test_pages_assembled_from_the_frame_equal_whole_template_renders(code: str) -> None:
+    theme = load_theme()
+    settings = Settings("Digest & co", Visibility())
+    renderer = PageRenderer(theme, settings, code)
+    collection = collect(ITEMS, Visibility(), TextStore())
+    view = collection.views[0]
+    builder = ItemPagesBuilder(collection, {code: renderer}, None, 0, 1, None)  # type: ignore[arg-type]
+    story = builder.story(renderer, view, collection.paragraphs(view), "")
+    tree = TreeBuilder(collection, renderer, None)  # type: ignore[arg-type]
+    labels = renderer.labels
+    others = [(other, labels(other)) for other in collection.views[1:]]
+    pages: list[tuple[str, str, str, str, dict[str, Any]]] = [
+        ("item.html", "items/a1.html", "Story <a1>", "item",
+         {"item": view, "labels": labels(view), "story": story, "duplicates": others}),
+        ("index.html", "index.html", settings.site_title, "home",
+         {"featured": others[:1], "latest": [(view, labels(view))]}),
+        ("listing.html", "topic/x/page-2.html", "Topic", "browse",
+         {"heading": "Topic", "cards": [tree.card(0)], "pagination": pagination(2, 3, renderer.L),
+          "feed": "../../../feeds/topic/x.xml"}),
+        ("browse.html", "browse.html", "Browse", "browse",
+         {"sections": [(kind, tree.entries(kind, "")) for kind in ("language", "month")]}),
+        ("search.html", "search.html", "Search", "search",
+         {"filters": [("language", "Language", tree.entries("language", ""))]}),
+        ("about.html", "about.html", "About", "about",
+         {"show_candidates": True, "threshold": "0.2", "language_feeds": [], "topic_feeds": []}),
+        ("stats.html", "stats.html", "Stats", "stats", {"total": 3, "charts": []}),
+    ]  # fmt: skip
+    for template, path, title, section, context in pages:
+        fast = renderer.render_page(template, renderer.chrome(path, title, section), **context)
+        whole = theme.render(
+            template, **renderer.context(renderer.full_chrome(path, title, section)), **context
+        )
+        assert fast == whole, template
+
+
+def test_same_items_version_returns_without_reading_the_items(tmp_path: Path) -> None:
+    first = build(tmp_path, items_version="v1")
+
+    def unreadable() -> Iterator[dict[str, Any]]:
+        raise AssertionError("the items were read")
+        yield {}
+
+    report = build(tmp_path, unreadable(), items_version="v1")
+
+    assert (report.written, report.unchanged, report.items) == (0, first.written, len(ITEMS))
+
+
+def test_new_items_version_or_other_settings_build_again(tmp_path: Path) -> None:
+    build(tmp_path, items_version="v1")
+
+    changed = build(tmp_path, [*ITEMS, make_item("d4")], items_version="v2")
+    other_settings = build(tmp_path, [*ITEMS, make_item("d4")], items_version="v2",
+                           candidate_threshold=0.95)  # fmt: skip
+
+    assert (tmp_path / "en" / "items" / "d4.html").is_file()
+    assert changed.written > 0
+    assert not (tmp_path / "en" / "items" / "c3.html").exists()
+    assert other_settings.removed > 0

@@ -1,0 +1,143 @@
+"""Which stories show where: listings with stable pages, the home page, candidates, stories
+told more than once, and the browse page."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+
+from crawler.digest import build_site
+from crawler.digest.i18n import UI_LANGUAGES
+from crawler.digest.pages import PAGE_SIZE
+from tests.test_digest import CARD_LINKS, NOW, make_item
+
+
+def parse(path: Path) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(path.read_text(encoding="utf-8"))
+
+
+def links(path: Path) -> list[str]:
+    return [str(a.get("href")) for a in parse(path).cssselect(CARD_LINKS)]
+
+
+def dated(n: int, **fields: Any) -> dict[str, Any]:
+    moment = datetime(2025, 3, 1, tzinfo=UTC) - timedelta(hours=n)
+    return make_item(f"i{n:03d}", published=moment.isoformat(), **fields)
+
+
+def build(items: list[dict[str, Any]], out: Path, **options: Any) -> None:
+    build_site(items, out, now=NOW, search=False, **options)
+
+
+def test_listing_pages_hold_a_page_each_newest_first_under_stable_names(tmp_path: Path) -> None:
+    count = 2 * PAGE_SIZE + 20
+    build([dated(n, language="ru") for n in range(count)], tmp_path)
+    folder = tmp_path / "en" / "language" / "ru"
+
+    pages = [folder / "index.html", folder / "page-2.html", folder / "page-3.html"]
+    shown = [links(page) for page in pages]
+
+    assert sorted(path.name for path in folder.iterdir()) == ["index.html", "page-2.html",
+                                                               "page-3.html"]  # fmt: skip
+    assert [len(cards) for cards in shown] == [PAGE_SIZE, PAGE_SIZE, 20]
+    assert sum(shown, []) == [f"../../items/i{n:03d}.html" for n in range(count)]
+    second = parse(pages[1])
+    assert second.cssselect("a[rel=prev]")[0].get("href") == "index.html"
+    assert second.cssselect("a[rel=next]")[0].get("href") == "page-3.html"
+    assert second.cssselect(".pagination [aria-current=page]")[0].text == "2"
+
+
+def test_every_kind_of_listing_has_pages_in_every_tree(tmp_path: Path) -> None:
+    item = make_item("a1", source="unicef", topics=["child-labour"], countries=["TJ"])
+    build([item], tmp_path)
+
+    for code in UI_LANGUAGES:
+        for listing in ["language/en", "source/unicef", "topic/child-labour", "country/tj",
+                        "month/2025-03"]:  # fmt: skip
+            assert links(tmp_path / code / listing / "index.html") == ["../../items/a1.html"]
+
+
+def test_featured_stories_come_first_on_the_home_page(tmp_path: Path) -> None:
+    items = [dated(0), dated(1), dated(2, status="featured"), dated(3)]
+    build(items, tmp_path)
+
+    home = parse(tmp_path / "en" / "index.html")
+    featured = home.xpath("//section[@aria-labelledby='featured-heading']//h3/a/@href")
+    latest = home.xpath("//section[@aria-labelledby='latest-heading']//h3/a/@href")
+    assert featured == ["items/i002.html"]
+    assert latest == ["items/i000.html", "items/i001.html", "items/i003.html"]
+    assert "Featured" in home.cssselect(".card.featured .badge")[0].text
+
+
+@pytest.mark.parametrize(
+    ("options", "shown"),
+    [
+        ({}, ["approved", "candidate-high"]),
+        ({"candidate_threshold": 0.05}, ["approved", "candidate-high", "candidate-low"]),
+        ({"show_candidates": False}, ["approved"]),
+    ],
+)
+def test_candidates_show_above_the_threshold_marked_unreviewed(
+    tmp_path: Path, options: dict[str, Any], shown: list[str]
+) -> None:
+    items = [
+        make_item("approved", published="2025-03-11T03:00:00+00:00"),
+        make_item("candidate-high", status="candidate", relevance=0.5,
+                  published="2025-03-11T02:00:00+00:00"),
+        make_item("candidate-low", status="candidate", relevance=0.1,
+                  published="2025-03-11T01:00:00+00:00"),
+        make_item("rejected", status="rejected", relevance=1.0),
+    ]  # fmt: skip
+    build(items, tmp_path, **options)
+
+    assert links(tmp_path / "en" / "index.html") == [f"items/{name}.html" for name in shown]
+    for name in shown:
+        page = parse(tmp_path / "fr" / "items" / f"{name}.html")
+        marks = [badge.text for badge in page.cssselect(".badge.unreviewed")]
+        assert marks == (["Non vérifié"] if name.startswith("candidate") else [])
+    assert not (tmp_path / "en" / "items" / "rejected.html").exists()
+
+
+def test_about_page_says_how_candidates_are_chosen(tmp_path: Path) -> None:
+    build([make_item("a1")], tmp_path, candidate_threshold=0.35)
+
+    assert "at least 0.35" in parse(tmp_path / "en" / "about.html").text_content()
+    assert "au moins 0,35" in parse(tmp_path / "fr" / "about.html").text_content()
+
+
+def test_versions_of_one_story_link_to_each_others_pages(tmp_path: Path) -> None:
+    items = [
+        make_item("en-version", story_id="s1", title="Children's rights"),
+        make_item("ru-version", story_id="s1", language="ru", title="Права детей"),
+        make_item("spam-version", story_id="s1", status="rejected"),
+        make_item("alone", story_id="s2"),
+    ]
+    build(items, tmp_path)
+
+    page = parse(tmp_path / "ko" / "items" / "en-version.html")
+    others = page.cssselect(".duplicates a")
+    assert [(a.get("href"), a.get("lang"), a.text) for a in others] == [
+        ("ru-version.html", "ru", "Права детей")
+    ]
+    assert not parse(tmp_path / "ko" / "items" / "alone.html").cssselect(".duplicates")
+
+
+def test_browse_page_lists_every_listing_with_its_count(tmp_path: Path) -> None:
+    items = [dated(n, language="ru" if n % 3 else "en", source="undp") for n in range(9)]
+    build(items, tmp_path)
+
+    browse = parse(tmp_path / "es" / "browse.html")
+    languages = browse.xpath("//section[@aria-labelledby='browse-language']//li")
+    assert [li.text_content() for li in languages] == ["Ruso (6)", "Inglés (3)"]
+    assert browse.xpath("//a[@href='source/undp/index.html']")[0].text == "PNUD"
+
+
+def test_undated_stories_have_pages_but_no_month(tmp_path: Path) -> None:
+    build([make_item("undated", published=None)], tmp_path)
+
+    assert (tmp_path / "en" / "items" / "undated.html").is_file()
+    assert not (tmp_path / "en" / "month").exists()

@@ -1,0 +1,85 @@
+"""Search: the Pagefind bundle built with the site (the browser tests search it for real), and
+a site that loads nothing from elsewhere."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from crawler.digest import build_site
+from crawler.digest.i18n import UI_LANGUAGES
+from tests.test_digest import NOW, make_item
+
+ITEMS = [
+    make_item("en1", topics=["child-protection"]),
+    make_item("ru1", language="ru", text="Образование для всех детей."),
+    make_item("zh1", language="zh", text="联合国儿童基金会今天发布报告。"),
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("search") / "site"
+    report = build_site(ITEMS, out, now=NOW)
+    assert report.search == "indexed"
+    assert report.search_seconds is not None and report.search_seconds > 0
+    return out
+
+
+def test_pagefind_bundle_indexes_each_story_once(site: Path) -> None:
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+
+    assert entry["languages"] == {"zh": {**entry["languages"]["zh"], "page_count": len(ITEMS)}}
+    for name in ["pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind"]:
+        assert (site / "pagefind" / name).is_file()
+
+
+def test_item_pages_mark_their_article_and_filters_for_the_index(site: Path) -> None:
+    page = lxml.html.document_fromstring((site / "fr" / "items" / "ru1.html").read_bytes())
+
+    (body,) = page.xpath("//*[@data-pagefind-body]")
+    assert body.tag == "article"
+    assert not page.xpath("//header[@class='site-header']//*[@data-pagefind-body]")
+    filters = {el.get("data-pagefind-filter"): el.get("value") for el in body.xpath(".//data")}
+    assert filters == {"language[value]": "ru", "source[value]": "un-news",
+                       "topic[value]": "global-citizenship", "year[value]": "2025"}  # fmt: skip
+    assert body.cssselect("footer")[0].get("data-pagefind-ignore") == "all"
+
+
+def test_search_page_offers_filters_labelled_in_its_language(site: Path) -> None:
+    page = lxml.html.document_fromstring((site / "ru" / "search.html").read_bytes())
+
+    options = {o.get("value"): o.text for o in page.cssselect("#filter-language option")}
+    assert options == {"": "Все", "en": "Английский", "ru": "Русский", "zh": "Китайский"}
+    assert page.cssselect("form.search")[0].get("data-bundle") == "../pagefind/"
+    assert page.xpath("//script/@src") == ["../static/search.js"]
+
+
+def test_rebuild_with_no_item_page_changed_skips_indexing(site: Path) -> None:
+    report = build_site(ITEMS, site, now=NOW)
+
+    assert (report.search, report.search_seconds, report.written) == ("unchanged", None, 0)
+
+
+def test_changed_story_is_indexed_again(tmp_path: Path) -> None:
+    build_site(ITEMS, tmp_path, now=NOW)
+
+    changed = make_item("zh1", language="zh", text="新的")
+    report = build_site([*ITEMS[:2], changed], tmp_path, now=NOW)
+
+    assert report.search == "indexed"
+
+
+def test_no_page_loads_anything_from_another_site(site: Path) -> None:
+    for page in site.rglob("*.html"):
+        tree = lxml.html.document_fromstring(page.read_bytes())
+        loaded = [*tree.xpath("//script/@src"), *tree.xpath("//link[@rel!='alternate']/@href"),
+                  *tree.xpath("//img/@src"), *tree.xpath("//iframe/@src")]  # fmt: skip
+        assert not [url for url in loaded if re.match(r"(https?:)?//", url)], page
+    for asset in [*(site / "static").iterdir(), site / "pagefind" / "pagefind.js"]:
+        assert not re.search(r"(src|href)=[\"']?(https?:)?//", asset.read_text("utf-8")), asset
+    assert len(UI_LANGUAGES) == 7
