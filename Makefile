@@ -34,7 +34,7 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/language.py
 	$(BIN)/python bench/quality.py
-	$(BIN)/python bench/site.py
+	$(BIN)/python bench/site.py --sizes 1000,10000
 
 clean:
 	rm -rf $(VENV) data/news.db* data/site data/state data/archive

@@ -184,7 +184,11 @@ def _do_build(config: Config, out: Path) -> Path:
         )
     except DigestError as exc:
         raise click.ClickException(f"site build: {exc}") from exc
-    click.echo(f"site: {report.written} files written, {report.unchanged} unchanged")
+    took = f", {report.search_seconds:.1f}s" if report.search_seconds is not None else ""
+    click.echo(
+        f"site: {report.written} files written, {report.unchanged} unchanged;"
+        f" search index {report.search}{took}"
+    )
     return report.index_path
 
 
