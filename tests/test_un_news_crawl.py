@@ -119,6 +119,10 @@ def test_build_lists_the_relevant_stories_with_links_to_their_pages(
     assert all((out / "en" / link).is_file() for link in links)
     languages = {card.cssselect("[lang]")[0].get("lang") for card in cards}
     assert {"en", "ru", "fr", "es", "ar", "zh"} <= languages
+    root = lxml.html.parse(str(out / "index.html")).getroot()
+    latest = root.cssselect("ul.root-latest a")
+    assert latest and all((out / a.get("href")).is_file() for a in latest)
+    assert {"en", "ru", "fr", "es", "ar", "zh"} <= {a.get("lang") for a in latest}
 
 
 def test_reprocess_reads_the_raw_archive_and_changes_nothing(crawled: Path, tmp_path: Path) -> None:

@@ -20,6 +20,9 @@ from typing import Any
 
 from .context import Collection, ItemView
 from .i18n import DEFAULT_UI, UI_LANGUAGES
+
+# How many of the latest stories the root page lists under its language choice.
+ROOT_LATEST = 30
 from .pages import Settings, tree_paths
 from .render import Theme
 from .writer import SiteWriter
@@ -69,14 +72,27 @@ class RootBuilder:
         self.write_root_index()
 
     def write_root_index(self) -> None:
-        if self.writer.is_current(ROOT_INDEX, "root"):  # depends only on the theme and settings
+        """The site's front door: the languages, and the latest stories for readers and
+        tools that open the root page without following its refresh."""
+        latest = self.views[:ROOT_LATEST]
+        source = "root\0" + ",".join(view.fingerprint for view in latest)
+        if self.writer.is_current(ROOT_INDEX, source):
             return
         languages = [self.theme.catalogues[code] for code in UI_LANGUAGES]
+        stories = [
+            {
+                "title": view.title or view.id,
+                "lang": view.title_lang.code or "und",
+                "dir": "rtl" if view.title_lang.rtl else "ltr",
+                "href": f"{DEFAULT_UI}/items/{view.id}.html",
+            }
+            for view in latest
+        ]
         html = self.theme.render(
             "root.html", site_title=self.settings.site_title, languages=languages,
-            default=DEFAULT_UI,
+            default=DEFAULT_UI, stories=stories,
         )  # fmt: skip
-        self.writer.write(ROOT_INDEX, html.encode("utf-8"), "root")
+        self.writer.write(ROOT_INDEX, html.encode("utf-8"), source)
 
     def item_json(self, index: int) -> bytes:
         """One story's public fields as a JSON file (written by the item shards)."""
