@@ -20,12 +20,12 @@ from typing import Any
 
 from .context import Collection, ItemView
 from .i18n import DEFAULT_UI, UI_LANGUAGES
-
-# How many of the latest stories the root page lists under its language choice.
-ROOT_LATEST = 30
 from .pages import Settings, tree_paths
 from .render import Theme
 from .writer import SiteWriter
+
+# How many of the latest stories the root page lists under its language choice.
+ROOT_LATEST = 30
 
 FEED_SIZE = 50
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, the protocol's limit
