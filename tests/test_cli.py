@@ -133,3 +133,19 @@ def test_extract_gives_published_and_last_update_apart_without_the_dateline_in_t
     assert str(record["updated"]).startswith("2025-05-29")
     text = str(record["text"])
     assert "Last update" not in text and "© UNICEF" not in text and "Media contacts" not in text
+
+
+def test_a_second_nightly_while_one_runs_exits_3_and_does_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fcntl
+
+    monkeypatch.chdir(tmp_path)
+    lock = tmp_path / "data" / "state" / "nightly.lock"
+    lock.parent.mkdir(parents=True)
+    with lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = invoke("nightly", "--archive", str(SAMPLE_ARCHIVE))
+    assert result.exit_code == 3
+    assert "another nightly run holds" in result.output
+    assert not (tmp_path / "data" / "news.db").exists()
