@@ -149,7 +149,8 @@ class _Matcher:
             for compiled in patterns:
                 owners = compiled.owners
                 for match in compiled.pattern.finditer(text):
-                    found.append((match.start(), -match.end(), owners[match.lastindex - 1]))
+                    group = match.lastindex or 1  # every term is a group of the pattern
+                    found.append((match.start(), -match.end(), owners[group - 1]))
         found.sort(key=lambda hit: hit[:2])
         kept, reached = [], 0
         for start, neg_end, owners in found:
@@ -213,7 +214,7 @@ def compile_taxonomy(
 ) -> Taxonomy:
     """Concepts and shared lists → a :class:`Taxonomy` ready for :func:`tag`."""
     concepts = tuple(concepts)
-    term_paths: dict[Atoms, list[tuple[int, int]]] = defaultdict(list)
+    term_paths: dict[Atoms, list[tuple[int | None, int]]] = defaultdict(list)
     context_paths: dict[Atoms, list[tuple[Any, str]]] = defaultdict(list)
     for index, concept in enumerate(concepts):
         for term_index, term in enumerate(concept.terms):
