@@ -21,9 +21,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	$(BIN)/gced-news nightly --archive data/sample-archive
 
-# Lint, then every test (browser tests need Debian's chromium: .ci/run installs it).
+# Lint and types, then every test (browser tests need Debian's chromium: .ci/run installs it).
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check crawler spiders pipelines tests bench
+	$(BIN)/mypy crawler spiders pipelines
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
