@@ -75,13 +75,13 @@ def report_from_stats(source: SourceConfig, stats: Mapping[str, Any]) -> CrawlRe
         parts = key.split("/")
         if len(parts) == 4 and parts[0] == "gced" and parts[1] in OUTCOMES:
             pages[(parts[2], parts[3])][parts[1]] = int(value)
+
+    def total(*outcomes: str) -> int:
+        return sum(row.get(outcome, 0) for row in pages.values() for outcome in outcomes)
+
     fetches = {
-        "stored": sum(
-            int(v)
-            for k, v in stats.items()
-            if k.startswith(("gced/new/", "gced/updated/", "gced/unchanged/"))
-        ),
-        "new": sum(int(v) for k, v in stats.items() if k.startswith("gced/new/")),
+        "stored": total("new", "updated", "unchanged"),
+        "new": total("new"),
         "requests": int(stats.get("downloader/request_count", 0)),
         "not_modified": int(stats.get("downloader/response_status_count/304", 0)),
         "skipped_known": int(stats.get(f"gced/skipped_known/{source.publisher}", 0)),

@@ -180,11 +180,16 @@ class ArchiveWriter:
             fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
-def _decoded_body(response: Response) -> tuple[dict[str, str], bytes]:
-    """Headers and body as the page really is: compression undone, so files stay readable."""
-    headers = {
+def response_headers(response: Response) -> dict[str, str]:
+    """A response's headers as text, repeated headers joined (as HTTP allows)."""
+    return {
         k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()
     }
+
+
+def _decoded_body(response: Response) -> tuple[dict[str, str], bytes]:
+    """Headers and body as the page really is: compression undone, so files stay readable."""
+    headers = response_headers(response)
     body = response.body
     encoding = headers.pop("Content-Encoding", "").lower()
     if encoding == "gzip":

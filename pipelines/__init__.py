@@ -64,13 +64,15 @@ def process_page(
     published_at, updated_at = dates.choose_dates(candidates, moment)
 
     record_title = page.title or title or ""
-    hints = _language_hints(canonical, page.html_lang, page.alternates, language)
+    alternates = {lang: dedup.canonical_url(link) for lang, link in page.alternates.items()}
+    own_tags = [lang for lang, link in alternates.items() if link == canonical]
+    hints = _language_hints(canonical, page.html_lang, own_tags, language)
     title_lang, body_lang = detect_fields(record_title, page.text, hints)
     tagging = topics.tag(record_title, page.text)
     translations = {
         normalise_tag(lang): link
         for lang, link in page.alternates.items()
-        if dedup.canonical_url(link) != canonical
+        if alternates[lang] != canonical
     }
     return {
         "url": url,
@@ -109,11 +111,11 @@ def _with_country(found: list[str], office: str | None) -> list[str]:
 
 
 def _language_hints(
-    url: str, html_lang: str | None, alternates: dict[str, str], feed_language: str | None
+    url: str, html_lang: str | None, own_tags: list[str], feed_language: str | None
 ) -> tuple[str, ...]:
     """What the page claims about its language, strongest first, without repeats."""
     claimed = [url_language(url), html_lang]
-    claimed += [lang for lang, link in alternates.items() if dedup.canonical_url(link) == url]
+    claimed += own_tags  # the page's hreflang entry for itself
     claimed.append(feed_language)
     hints: list[str] = []
     for tag in claimed:

@@ -19,6 +19,7 @@ from twisted.python.failure import Failure
 
 from crawler.config import SourceConfig
 from crawler.items import EntryPointState, FetchFailure, RawPage
+from crawler.replay import response_headers
 from pipelines.dates import parse_date
 from pipelines.dedup import canonical_url, clean_url
 from spiders.discovery import (
@@ -269,15 +270,12 @@ def _header(response: Response, name: str) -> str | None:
 
 
 def raw_page(response: Response, source: SourceConfig, link: Link) -> RawPage:
-    headers = {
-        k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()
-    }
     redirects = response.request.meta.get("redirect_urls", []) if response.request else []
     return RawPage(
         url=redirects[0] if redirects else response.url,
         final_url=response.url,
         status=response.status,
-        headers=headers,
+        headers=response_headers(response),
         body=response.body,
         encoding=getattr(response, "encoding", "utf-8"),
         source=source.name,
