@@ -19,6 +19,7 @@ from crawler.digest import (
 )
 from crawler.digest.context import prepare_items
 from crawler.digest.i18n import UI_LANGUAGES
+from crawler.digest.pages import story_versions
 from crawler.digest.render import TEMPLATES_DIR
 from crawler.digest.writer import SiteWriter
 
@@ -80,6 +81,13 @@ def index_links(out_dir: Path) -> list[str]:
     return [str(a.get("href")) for a in parse(home(out_dir)).cssselect(CARD_LINKS)]
 
 
+def card_of(page: lxml.html.HtmlElement, item_id: str) -> lxml.html.HtmlElement:
+    """The one card on a home or listing page that links to the story `item_id`."""
+    link = f"contains(@href, '/items/{item_id}.html')"
+    (card,) = page.xpath(f"//article[contains(@class, 'card')][.//h2/a[{link}] or .//h3/a[{link}]]")
+    return card
+
+
 def html_pages(out_dir: Path) -> list[Path]:
     return sorted(out_dir.rglob("*.html"))
 
@@ -101,7 +109,11 @@ def test_index_lists_items_newest_first(out_dir: Path) -> None:
 
     build(items, out_dir)
 
-    assert index_links(out_dir) == ["items/newest.html", "items/middle.html", "items/older.html"]
+    assert index_links(out_dir) == [
+        "../en/items/newest.html",
+        "../en/items/middle.html",
+        "../en/items/older.html",
+    ]
 
 
 def test_items_sort_by_the_moment_not_by_the_string(out_dir: Path) -> None:
@@ -112,7 +124,10 @@ def test_items_sort_by_the_moment_not_by_the_string(out_dir: Path) -> None:
 
     build(items, out_dir)
 
-    assert index_links(out_dir) == ["items/utc-evening.html", "items/almaty-morning.html"]
+    assert index_links(out_dir) == [
+        "../en/items/utc-evening.html",
+        "../en/items/almaty-morning.html",
+    ]
 
 
 def test_undated_items_come_last_ordered_by_crawl_time(out_dir: Path) -> None:
@@ -125,9 +140,9 @@ def test_undated_items_come_last_ordered_by_crawl_time(out_dir: Path) -> None:
     build(items, out_dir)
 
     assert index_links(out_dir) == [
-        "items/dated.html",
-        "items/undated-late.html",
-        "items/undated-early.html",
+        "../en/items/dated.html",
+        "../en/items/undated-late.html",
+        "../en/items/undated-early.html",
     ]
 
 
@@ -162,7 +177,7 @@ def test_every_local_link_and_stylesheet_resolves_from_its_page(out_dir: Path) -
 def test_rejected_item_is_absent_from_index_and_gets_no_page(out_dir: Path) -> None:
     build([make_item("kept"), make_item("spam", status="rejected", title="Casino bonus")], out_dir)
 
-    assert index_links(out_dir) == ["items/kept.html"]
+    assert index_links(out_dir) == ["../en/items/kept.html"]
     assert not list(out_dir.rglob("spam.*"))
     for path, data in site_files(out_dir).items():
         assert b"Casino bonus" not in data, path
@@ -174,7 +189,7 @@ def test_item_rejected_later_loses_its_page(out_dir: Path) -> None:
     report = build([make_item("kept"), make_item("later-rejected", status="rejected")], out_dir)
 
     assert not list(out_dir.rglob("later-rejected.*"))
-    assert report.removed == len(UI_LANGUAGES) + 1  # its page in every tree, and its JSON
+    assert report.removed == 2  # its page (in its own tree only) and its JSON
     for path, data in site_files(out_dir).items():
         assert b"later-rejected" not in data, path
 
@@ -232,41 +247,96 @@ def test_javascript_urls_never_become_links(out_dir: Path, field: str) -> None:
     assert "javascript:" not in (out_dir / "items" / "js.json").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(
+    ("language", "page"),
+    [("ru", "ru/items/x.html"), ("zh-Hant", "zh/items/x.html"), ("ar", "ar/items/x.html"),
+     ("en", "en/items/x.html"), ("kk", "en/items/x.html"), ("ky", "en/items/x.html"),
+     ("uz-Latn", "en/items/x.html"), ("tg", "en/items/x.html"), ("tk", "en/items/x.html"),
+     ("pt", "en/items/x.html"), ("", "en/items/x.html"), (None, "en/items/x.html")],
+)  # fmt: skip
+def test_story_page_is_in_its_languages_tree_else_in_the_english_one(
+    language: str | None, page: str
+) -> None:
+    (view,) = prepare_items([make_item("x", language=language)])
+
+    assert (view.tree, view.page) == (page.split("/")[0], page)
+
+
+def test_a_story_version_in_the_trees_own_language_is_preferred_to_a_newer_one() -> None:
+    members = prepare_items([
+        make_item("kk-newest", language="kk", story_id="s", published="2025-03-03T00:00:00Z"),
+        make_item("en-older", language="en", story_id="s", published="2025-03-02T00:00:00Z"),
+        make_item("fr-only", language="fr", story_id="s", published="2025-03-01T00:00:00Z"),
+    ])  # fmt: skip
+
+    versions = story_versions(members)
+
+    assert {tree: view.id for tree, view in versions.items()} == {"en": "en-older", "fr": "fr-only"}
+    assert story_versions(members[:1])["en"].id == "kk-newest"  # no English one: the Kazakh
+
+
 @pytest.mark.parametrize("language", ["ar", "fa", "he", "ur", "uz-Arab"])
-def test_right_to_left_item_reads_right_inside_the_english_page(
+def test_right_to_left_item_reads_right_inside_the_english_home_page(
     out_dir: Path, language: str
 ) -> None:
     build([make_item("rtl", language=language, title="عنوان", text="فقرة")], out_dir)
 
     index = parse(home(out_dir))
-    page = parse(item_page(out_dir, "rtl"))
-    assert index.get("lang") == page.get("lang") == "en"
-    for element in [
-        *index.cssselect(".card h3"),
-        *index.cssselect(".card .summary"),
-        *page.cssselect("h1"),
-        *page.cssselect(".body"),
-    ]:
+    assert index.get("lang") == "en"
+    for element in [*index.cssselect(".card h3"), *index.cssselect(".card .summary")]:
         assert (element.get("lang"), element.get("dir")) == (language, "rtl")
 
 
-@pytest.mark.parametrize("language", ["en", "ru", "kk", "uz-Latn", "zh", "fr", "es"])
-def test_left_to_right_item_keeps_its_lang_without_rtl(out_dir: Path, language: str) -> None:
+@pytest.mark.parametrize("language", ["fa", "he", "ur", "uz-Arab"])
+def test_right_to_left_item_with_no_tree_of_its_own_reads_right_inside_its_english_page(
+    out_dir: Path, language: str
+) -> None:
+    build([make_item("rtl", language=language, title="عنوان", text="فقرة")], out_dir)
+
+    page = parse(item_page(out_dir, "rtl"))
+    assert (page.get("lang"), page.get("dir")) == ("en", "ltr")
+    for element in [*page.cssselect("h1"), *page.cssselect(".body")]:
+        assert (element.get("lang"), element.get("dir")) == (language, "rtl")
+
+
+def test_arabic_item_reads_right_to_left_in_the_arabic_tree(out_dir: Path) -> None:
+    build([make_item("rtl", language="ar", title="عنوان", text="فقرة")], out_dir)
+
+    page = parse(item_page(out_dir, "rtl", "ar"))
+    assert (page.get("lang"), page.get("dir")) == ("ar", "rtl")
+    for element in [*page.cssselect("h1"), *page.cssselect(".body")]:
+        assert (element.get("lang"), element.get("dir")) == ("ar", None)  # the page's own
+
+
+@pytest.mark.parametrize(
+    ("language", "tree"),
+    [("en", "en"), ("ru", "ru"), ("kk", "en"), ("uz-Latn", "en"), ("zh", "zh"), ("fr", "fr"),
+     ("es", "es")],
+)  # fmt: skip
+def test_left_to_right_item_keeps_its_lang_without_rtl(
+    out_dir: Path, language: str, tree: str
+) -> None:
     build([make_item("ltr", language=language)], out_dir)
 
-    page = parse(item_page(out_dir, "ltr"))
+    page = parse(item_page(out_dir, "ltr", tree))
+    assert (page.get("lang"), page.get("dir")) == (tree, "ltr")
     for element in [*page.cssselect("h1"), *page.cssselect(".body")]:
         assert element.get("lang") == language
         assert element.get("dir") is None
 
 
 @pytest.mark.parametrize("language", ["en", "ru", "kk", "zh"])
-def test_left_to_right_item_says_so_inside_the_arabic_page(out_dir: Path, language: str) -> None:
-    build([make_item("ltr", language=language)], out_dir)
+def test_left_to_right_item_says_so_inside_the_arabic_pages(out_dir: Path, language: str) -> None:
+    # Its card on the Arabic home page, and an Arabic story's page under a title in `language`.
+    ltr_title = make_item("ltr-title", language="ar", title_language=language, title="Title")
+    build([make_item("ltr", language=language), ltr_title], out_dir)
 
-    page = parse(item_page(out_dir, "ltr", "ar"))
-    assert (page.get("lang"), page.get("dir")) == ("ar", "rtl")
-    for element in [*page.cssselect("h1"), *page.cssselect(".body")]:
+    index = parse(home(out_dir, "ar"))
+    page = parse(item_page(out_dir, "ltr-title", "ar"))
+    for html in [index, page]:
+        assert (html.get("lang"), html.get("dir")) == ("ar", "rtl")
+    card = card_of(index, "ltr")
+    for element in [*card.cssselect("h3"), *card.cssselect(".summary"), *page.cssselect("h1")]:
         assert (element.get("lang"), element.get("dir")) == (language, "ltr")
 
 
@@ -275,7 +345,7 @@ def test_kazakh_title_on_russian_item_keeps_both_languages(out_dir: Path) -> Non
 
     build([item], out_dir)
 
-    page = parse(item_page(out_dir, "kk-ru"))
+    page = parse(item_page(out_dir, "kk-ru", "ru"))
     assert page.cssselect("h1")[0].get("lang") == "kk"
     assert page.cssselect(".body")[0].get("lang") == "ru"
 
@@ -358,8 +428,9 @@ def test_changed_item_rewrites_only_the_pages_that_show_it(out_dir: Path) -> Non
     listings = ["language/en", "source/un-news", "topic/global-citizenship", "month/2025-03"]
     expected = {
         *(f"{lang}/{page}" for lang in UI_LANGUAGES for page in [
-            "items/b2.html", "index.html", *(f"{listing}/index.html" for listing in listings)
+            "index.html", *(f"{listing}/index.html" for listing in listings)
         ]),
+        "en/items/b2.html",  # the story's one page, in its own tree
         "items/b2.json", "feeds/all.xml", "feeds/language/en.xml",
         "feeds/topic/global-citizenship.xml",
         "index.html",  # the root page lists the latest titles too

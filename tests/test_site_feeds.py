@@ -1,5 +1,6 @@
 """Machine-readable output: Atom feeds (whole digest, per language, per topic), the sitemap and
-one JSON file per story."""
+one JSON file per story; and the root page's list of the latest stories. Each links to a
+story's one page, in the tree of its language."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import feedparser
 import lxml.etree
+import lxml.html
 import pytest
 
 from crawler.digest import build_site
@@ -62,8 +64,9 @@ def test_feed_entries_carry_title_language_dates_and_links(site: Path) -> None:
 
     assert set(by_title) == {"Story en1", "Права детей", "حقوق الطفل", "儿童权利 & <教育>"}
     russian = by_title["Права детей"]
-    assert russian.link == "../en/items/ru1.html"
-    assert (site / "feeds" / russian.link).resolve() == (site / "en/items/ru1.html").resolve()
+    assert russian.link == "../ru/items/ru1.html"  # the story's page, in its own tree
+    assert (site / "feeds" / russian.link).resolve() == (site / "ru/items/ru1.html").resolve()
+    assert (site / "ru/items/ru1.html").is_file()
     assert [link.href for link in russian.links if link.rel == "related"] == [
         "https://news.un.org/en/story/ru1"
     ]
@@ -80,7 +83,8 @@ def test_base_url_makes_feed_and_sitemap_links_absolute(tmp_path: Path) -> None:
     assert parsed.bozo == 0
     assert parsed.entries[0].link == "https://gced.example.org/en/items/en1.html"
     locs = [loc.text for loc in lxml.etree.parse(tmp_path / "sitemap.xml").iter(f"{SITEMAP}loc")]
-    assert "https://gced.example.org/ru/items/zh1.html" in locs
+    assert "https://gced.example.org/zh/items/zh1.html" in locs
+    assert "https://gced.example.org/ru/items/zh1.html" not in locs
     assert all(loc.startswith("https://gced.example.org/") for loc in locs)
 
 
@@ -93,13 +97,32 @@ def test_sitemap_lists_every_page_of_every_tree(site: Path) -> None:
     assert len(pages) > 10 * len(UI_LANGUAGES)
 
 
+def test_sitemap_lists_each_story_page_once_in_its_own_tree(site: Path) -> None:
+    locs = [str(loc.text) for loc in lxml.etree.parse(site / "sitemap.xml").iter(f"{SITEMAP}loc")]
+
+    stories = sorted(loc for loc in locs if "/items/" in loc)
+    assert stories == ["ar/items/ar1.html", "en/items/en1.html", "ru/items/ru1.html",
+                       "zh/items/zh1.html"]  # fmt: skip
+    assert len(locs) == len(set(locs))
+
+
+def test_root_page_lists_the_latest_stories_at_their_own_pages(site: Path) -> None:
+    root = lxml.html.document_fromstring((site / "index.html").read_bytes())
+
+    hrefs = sorted(str(a.get("href")) for a in root.cssselect(".root-latest a"))
+    assert hrefs == ["ar/items/ar1.html", "en/items/en1.html", "ru/items/ru1.html",
+                     "zh/items/zh1.html"]  # fmt: skip
+    assert all((site / href).is_file() for href in hrefs)
+
+
 def test_each_story_has_a_json_file_of_its_public_fields(site: Path) -> None:
     document = json.loads((site / "items" / "ru1.json").read_text(encoding="utf-8"))
 
     assert document["id"] == "ru1"
     assert document["title"] == "Права детей"
     assert document["language"] == "ru"
-    assert document["page"] == "../en/items/ru1.html"
+    assert document["page"] == "../ru/items/ru1.html"
+    assert (site / "items" / document["page"]).resolve().is_file()
     assert document["duplicates"] == ["ar1"]
     assert document["text"].startswith("First paragraph of ru1.")
     assert "notes" not in document

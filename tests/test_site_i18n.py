@@ -1,5 +1,6 @@
-"""The seven interface languages: complete catalogues, one tree each, a switcher that keeps
-the place, right-to-left Arabic, and names shown in the reader's language."""
+"""The seven interface languages: complete catalogues, one tree each, every story's page in
+the tree of its own language, a switcher that keeps the place (or comes nearest to it),
+right-to-left Arabic, and names shown in the reader's language."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pipelines.topics import load_taxonomy
 from tests.test_digest import NOW, make_item
 
 CATALOGUES = TEMPLATES_DIR / "i18n"
+KAZAKHSTAN = ["KZ", "central-asia"]
 
 
 def catalogue(code: str) -> dict[str, dict[str, str]]:
@@ -32,10 +34,23 @@ def parse(path: Path) -> lxml.html.HtmlElement:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("i18n") / "site"
     items = [
-        make_item("en1", topics=["child-protection"], countries=["KZ", "central-asia"]),
+        # One story told in English, French and Arabic (none of the other four languages).
+        make_item("en1", topics=["child-protection"], countries=KAZAKHSTAN, story_id="rights"),
+        make_item("fr1", language="fr", title="Les droits de l’enfant", countries=KAZAKHSTAN,
+                  story_id="rights"),
+        make_item("ar1", language="ar", title="حقوق الطفل", countries=KAZAKHSTAN,
+                  story_id="rights"),
+        # A story of its own in each other interface language: ru1, es1, zh1, ko1 ...
+        *(make_item(f"ru{n}", language="ru", title=f"Новость {n}", countries=KAZAKHSTAN)
+          for n in range(60)),
+        make_item("es1", language="es", title="Derechos del niño", countries=KAZAKHSTAN),
+        make_item("zh1", language="zh", title="儿童权利", countries=KAZAKHSTAN),
+        make_item("ko1", language="ko", title="아동의 권리", countries=KAZAKHSTAN),
+        # ... and stories in languages the site has no interface in, or in none known.
         make_item("kk1", language="kk", title="Балалар құқықтары", topics=["child-labour"]),
-        *(make_item(f"ru{n}", language="ru", title=f"Новость {n}") for n in range(60)),
-    ]
+        make_item("uz1", language="uz-Latn", title="Bolalar huquqlari"),
+        make_item("unknown1", language=None, title="Untold"),
+    ]  # fmt: skip
     build_site(items, out, now=NOW, search=False)
     return out
 
@@ -76,10 +91,22 @@ def test_catalogue_missing_a_key_is_refused_naming_it(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("code", UI_LANGUAGES)
 def test_each_tree_is_in_its_language_and_direction(site: Path, code: str) -> None:
-    for page in [site / code / "index.html", site / code / "items" / "kk1.html"]:
+    story = site / code / "items" / f"{code}1.html"  # a story in the tree's own language
+    for page in [site / code / "index.html", story]:
         html = parse(page)
         assert html.get("lang") == code
         assert html.get("dir") == ("rtl" if code == "ar" else "ltr")
+
+
+@pytest.mark.parametrize(
+    ("item", "tree"),
+    [("en1", "en"), ("fr1", "fr"), ("ar1", "ar"), ("ru1", "ru"), ("es1", "es"), ("zh1", "zh"),
+     ("ko1", "ko"), ("kk1", "en"), ("uz1", "en"), ("unknown1", "en")],
+)  # fmt: skip
+def test_story_page_lives_in_its_languages_tree(site: Path, item: str, tree: str) -> None:
+    pages = [path.relative_to(site).as_posix() for path in site.glob(f"*/items/{item}.html")]
+
+    assert pages == [f"{tree}/items/{item}.html"]  # and no copy in any other tree
 
 
 @pytest.mark.parametrize(
@@ -97,10 +124,22 @@ def test_each_tree_is_in_its_language_and_direction(site: Path, code: str) -> No
 def test_language_names_and_topic_labels_are_in_the_page_language(
     site: Path, code: str, expected: list[str]
 ) -> None:
-    text = parse(site / code / "items" / "kk1.html").text_content()
+    # The Kazakh story's card in this tree, and the facts of this tree's own story.
+    language, topic, label = expected
+    card = parse(site / code / "language" / "kk" / "index.html").cssselect(".card")[0]
+    story = parse(site / code / "items" / f"{code}1.html").cssselect(".facts")[0]
 
-    for label in expected:
-        assert label in text
+    assert language in card.text_content()
+    assert topic in card.text_content()
+    assert label in [dt.text for dt in story.cssselect("dt")]
+
+
+def test_a_story_with_no_tree_of_its_own_reads_in_the_english_interface(site: Path) -> None:
+    page = parse(site / "en" / "items" / "kk1.html")
+
+    assert (page.get("lang"), page.cssselect("h1")[0].get("lang")) == ("en", "kk")
+    for label in ["Kazakh", "Child labour", "Language"]:
+        assert label in page.cssselect(".facts")[0].text_content()
 
 
 @pytest.mark.parametrize(
@@ -111,7 +150,7 @@ def test_language_names_and_topic_labels_are_in_the_page_language(
 def test_country_and_region_names_are_in_the_page_language(
     site: Path, code: str, country: str, region: str
 ) -> None:
-    facts = parse(site / code / "items" / "en1.html").cssselect(".facts")[0].text_content()
+    facts = parse(site / code / "items" / f"{code}1.html").cssselect(".facts")[0].text_content()
 
     assert country in facts
     assert region in facts
@@ -119,7 +158,7 @@ def test_country_and_region_names_are_in_the_page_language(
 
 @pytest.mark.parametrize(
     "path",
-    ["index.html", "items/kk1.html", "language/ru/index.html", "language/ru/page-2.html",
+    ["index.html", "language/ru/index.html", "language/ru/page-2.html",
      "topic/child-protection/index.html", "browse.html", "search.html", "about.html",
      "stats.html"],
 )  # fmt: skip
@@ -136,12 +175,60 @@ def test_language_switcher_leads_to_the_same_page_in_every_tree(site: Path, path
         assert current == [code]
 
 
-def test_pages_announce_their_translations_with_hreflang(site: Path) -> None:
-    head = parse(site / "fr" / "items" / "en1.html").xpath("//head/link[@hreflang]")
+@pytest.mark.parametrize(
+    ("path", "translations", "elsewhere"),
+    [
+        ("en/items/en1.html", ["fr/items/fr1.html", "ar/items/ar1.html"], "language/en/index.html"),
+        ("ar/items/ar1.html", ["en/items/en1.html", "fr/items/fr1.html"], "language/ar/index.html"),
+        ("ru/items/ru1.html", [], "language/ru/index.html"),
+        ("en/items/kk1.html", [], "language/kk/index.html"),
+        ("en/items/uz1.html", [], "language/uz-latn/index.html"),
+        ("en/items/unknown1.html", [], "index.html"),
+    ],
+)
+def test_story_switcher_leads_to_its_translations_else_to_its_languages_listing(
+    site: Path, path: str, translations: list[str], elsewhere: str
+) -> None:
+    page = site / path
+    tree = path.split("/")[0]
+    links = parse(page).cssselect(".language-switcher a")
 
-    assert {link.get("hreflang"): link.get("href") for link in head} == {
-        code: f"../../{code}/items/en1.html" for code in UI_LANGUAGES
-    }
+    versions = {version.split("/")[0]: version for version in [path, *translations]}
+    assert [(a.get("hreflang"), a.get("href")) for a in links] == [
+        (code, f"../../{versions.get(code, f'{code}/{elsewhere}')}") for code in UI_LANGUAGES
+    ]
+    assert [a.get("hreflang") for a in links if a.get("aria-current")] == [tree]
+    for link in links:
+        assert (page.parent / link.get("href")).resolve().is_file(), link.get("href")
+
+
+@pytest.mark.parametrize("path", ["index.html", "language/ru/page-2.html", "browse.html"])
+def test_pages_announce_their_translations_with_hreflang(site: Path, path: str) -> None:
+    root = "../" * (path.count("/") + 1)
+    head = parse(site / "fr" / path).xpath("//head/link[@hreflang]")
+
+    assert [(link.get("hreflang"), link.get("href")) for link in head] == [
+        (code, f"{root}{code}/{path}") for code in UI_LANGUAGES
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "announced"),
+    [
+        ("fr/items/fr1.html", ["en/items/en1.html", "fr/items/fr1.html", "ar/items/ar1.html"]),
+        ("en/items/kk1.html", ["en/items/kk1.html"]),
+    ],
+)
+def test_story_pages_announce_only_their_real_translations_with_hreflang(
+    site: Path, path: str, announced: list[str]
+) -> None:
+    head = parse(site / path).xpath("//head/link[@hreflang]")
+
+    assert [(link.get("hreflang"), link.get("href")) for link in head] == [
+        (version.split("/")[0], f"../../{version}") for version in announced
+    ]
+    for link in head:
+        assert (site / path).parent.joinpath(link.get("href")).resolve().is_file()
 
 
 def test_root_page_sends_browsers_to_english_and_lists_every_language(site: Path) -> None:

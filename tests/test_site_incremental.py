@@ -9,12 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
 
 from crawler.digest import build_site
-from crawler.digest.context import TextStore, Visibility, collect
+from crawler.digest.context import ItemView, TextStore, Visibility, collect
 from crawler.digest.i18n import UI_LANGUAGES
 from crawler.digest.pages import (
+    Alternate,
     ItemPagesBuilder,
     PageRenderer,
     Settings,
@@ -78,12 +80,14 @@ def test_rebuild_without_a_manifest_compares_bytes_and_writes_nothing(tmp_path: 
 
 def test_file_deleted_by_hand_comes_back_when_its_page_is_rendered_again(tmp_path: Path) -> None:
     build(tmp_path)
-    (tmp_path / "fr" / "items" / "a1.html").unlink()
+    (tmp_path / "en" / "items" / "a1.html").unlink()
+    (tmp_path / "fr" / "index.html").unlink()
 
     build(tmp_path, [make_item("a1", title="New", topics=["child-protection"], countries=["KZ"],
                                story_id="s"), *ITEMS[1:]])  # fmt: skip
 
-    assert "New" in (tmp_path / "fr" / "items" / "a1.html").read_text(encoding="utf-8")
+    assert "New" in (tmp_path / "en" / "items" / "a1.html").read_text(encoding="utf-8")
+    assert "New" in (tmp_path / "fr" / "index.html").read_text(encoding="utf-8")
 
 
 def test_changed_template_rerenders_every_page_but_writes_only_changed_bytes(
@@ -103,14 +107,15 @@ def test_changed_template_rerenders_every_page_but_writes_only_changed_bytes(
 
 def test_settings_are_part_of_what_pages_depend_on(tmp_path: Path) -> None:
     build(tmp_path)
+    assert (tmp_path / "zh" / "items" / "c3.html").is_file()
 
     report = build(tmp_path, show_candidates=False)
 
-    assert not (tmp_path / "en" / "items" / "c3.html").exists()
-    # c3 was the only Chinese story: its page and the Chinese listing in every tree go,
-    # with its JSON and the Chinese feed.
+    assert not (tmp_path / "zh" / "items" / "c3.html").exists()
+    # c3 was the only Chinese story: its page (in the Chinese tree) and the Chinese listing in
+    # every tree go, with its JSON and the Chinese feed.
     assert not (tmp_path / "en" / "language" / "zh").exists()
-    assert report.removed == 2 * len(UI_LANGUAGES) + 2
+    assert report.removed == 1 + len(UI_LANGUAGES) + 2
 
 
 def test_topic_no_story_has_any_more_loses_its_listing_and_feed(tmp_path: Path) -> None:
@@ -120,6 +125,27 @@ def test_topic_no_story_has_any_more_loses_its_listing_and_feed(tmp_path: Path) 
 
     assert not (tmp_path / "en" / "topic" / "child-protection").exists()
     assert not (tmp_path / "feeds" / "topic" / "child-protection.xml").exists()
+
+
+def test_story_whose_language_changes_moves_to_its_new_tree(tmp_path: Path) -> None:
+    build(tmp_path)
+    english = tmp_path / "en" / "items" / "a1.html"
+    switcher = ".language-switcher a[hreflang=ar]"
+    assert lxml.html.parse(english).getroot().cssselect(switcher)[0].get("href") == (
+        "../../ar/items/b2.html"
+    )
+
+    moved = make_item("b2", language="fr", title="Droits", story_id="s", status="featured")
+    build(tmp_path, [ITEMS[0], moved, ITEMS[2]])
+
+    pages = sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.glob("*/items/*"))
+    assert pages == ["en/items/a1.html", "fr/items/b2.html", "zh/items/c3.html"]
+    # Its translation's switcher follows it (the page depends on the story's members).
+    page = lxml.html.parse(english).getroot()
+    assert page.cssselect(switcher)[0].get("href") == "../../ar/language/en/index.html"
+    assert page.cssselect(".language-switcher a[hreflang=fr]")[0].get("href") == (
+        "../../fr/items/b2.html"
+    )
 
 
 def test_parallel_build_writes_the_same_site_as_a_serial_one(tmp_path: Path) -> None:
@@ -147,35 +173,64 @@ def test_pages_assembled_from_the_frame_equal_whole_template_renders(code: str) 
     theme = load_theme()
     settings = Settings("Digest & co", Visibility())
     renderer = PageRenderer(theme, settings, code)
-    collection = collect(ITEMS, Visibility(), TextStore())
-    view = collection.views[0]
+    # A story of this tree with a translation in another (a1 and b2), and one told once (d4).
+    items = [*ITEMS, make_item("d4", language=code, title="Story <d4>")]
+    collection = collect(items, Visibility(), TextStore())
+    views = {view.id: view for view in collection.views}
+    view, translation = (views["a1"], views["b2"]) if code == "en" else (views["b2"], views["a1"])
+    alone = views["d4"]
     builder = ItemPagesBuilder(collection, {code: renderer}, None, 0, 1, None)  # type: ignore[arg-type]
-    story = builder.story(renderer, view, collection.paragraphs(view), "")
     tree = TreeBuilder(collection, renderer, None)  # type: ignore[arg-type]
     labels = renderer.labels
-    others = [(other, labels(other)) for other in collection.views[1:]]
-    pages: list[tuple[str, str, str, str, dict[str, Any]]] = [
-        ("item.html", "items/a1.html", "Story <a1>", "item",
-         {"item": view, "labels": labels(view), "story": story, "duplicates": others}),
+    others = [(other, labels(other)) for other in collection.views if other is not view]
+
+    def item_page(item: ItemView, duplicates: list[tuple[ItemView, Any]]) -> dict[str, Any]:
+        story = builder.story(renderer, item, collection.paragraphs(item), "")
+        return {"item": item, "labels": labels(item), "story": story, "duplicates": duplicates}
+
+    title = f"Story <{view.id}>"
+    own = renderer.item_alternates(view, {translation.tree: translation})
+    own_alone = renderer.item_alternates(alone, {})
+    pages: list[tuple[str, str, str, str, dict[str, Any], tuple[Alternate, ...]]] = [
+        ("item.html", f"items/{view.id}.html", title, "item", item_page(view, others), ()),
+        ("item.html", f"items/{view.id}.html", title, "item", item_page(view, others), own),
+        ("item.html", "items/d4.html", "Story <d4>", "item", item_page(alone, []), own_alone),
         ("index.html", "index.html", settings.site_title, "home",
-         {"featured": others[:1], "latest": [(view, labels(view))]}),
+         {"featured": others[:1], "latest": [(view, labels(view))]}, ()),
         ("listing.html", "topic/x/page-2.html", "Topic", "browse",
          {"heading": "Topic", "cards": [tree.card(0)], "pagination": pagination(2, 3, renderer.L),
-          "feed": "../../../feeds/topic/x.xml"}),
+          "feed": "../../../feeds/topic/x.xml"}, ()),
         ("browse.html", "browse.html", "Browse", "browse",
-         {"sections": [(kind, tree.entries(kind, "")) for kind in ("language", "month")]}),
+         {"sections": [(kind, tree.entries(kind, "")) for kind in ("language", "month")]}, ()),
         ("search.html", "search.html", "Search", "search",
-         {"filters": [("language", "Language", tree.entries("language", ""))]}),
+         {"filters": [("language", "Language", tree.entries("language", ""))]}, ()),
         ("about.html", "about.html", "About", "about",
-         {"show_candidates": True, "threshold": "0.2", "language_feeds": [], "topic_feeds": []}),
-        ("stats.html", "stats.html", "Stats", "stats", {"total": 3, "charts": []}),
+         {"show_candidates": True, "threshold": "0.2", "language_feeds": [], "topic_feeds": []},
+         ()),
+        ("stats.html", "stats.html", "Stats", "stats", {"total": 3, "charts": []}, ()),
     ]  # fmt: skip
-    for template, path, title, section, context in pages:
-        fast = renderer.render_page(template, renderer.chrome(path, title, section), **context)
+    fast_pages = {}
+    for template, path, title, section, context, alternates in pages:
+        chrome = renderer.chrome(path, title, section, alternates)
+        fast = renderer.render_page(template, chrome, **context)
         whole = theme.render(
-            template, **renderer.context(renderer.full_chrome(path, title, section)), **context
+            template,
+            **renderer.context(renderer.full_chrome(path, title, section, alternates)),
+            **context,
         )
-        assert fast == whole, template
+        assert fast == whole, (template, path, alternates)
+        fast_pages[path, bool(alternates)] = fast
+
+    # Each item page announces its own translations: none leaks through the cached frame.
+    def announced(html: str) -> dict[str, str]:
+        head = lxml.html.document_fromstring(html).xpath("//head/link[@hreflang]")
+        return {str(link.get("hreflang")): str(link.get("href")) for link in head}
+
+    assert announced(fast_pages[f"items/{view.id}.html", True]) == {
+        view.tree: f"../../{view.page}",
+        translation.tree: f"../../{translation.page}",
+    }
+    assert announced(fast_pages["items/d4.html", True]) == {code: f"../../{code}/items/d4.html"}
 
 
 def test_same_items_version_returns_without_reading_the_items(tmp_path: Path) -> None:
@@ -199,5 +254,5 @@ def test_new_items_version_or_other_settings_build_again(tmp_path: Path) -> None
 
     assert (tmp_path / "en" / "items" / "d4.html").is_file()
     assert changed.written > 0
-    assert not (tmp_path / "en" / "items" / "c3.html").exists()
+    assert not (tmp_path / "zh" / "items" / "c3.html").exists()
     assert other_settings.removed > 0

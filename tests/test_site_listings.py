@@ -13,7 +13,7 @@ import pytest
 from crawler.digest import build_site
 from crawler.digest.i18n import UI_LANGUAGES
 from crawler.digest.pages import PAGE_SIZE
-from tests.test_digest import CARD_LINKS, NOW, make_item
+from tests.test_digest import CARD_LINKS, NOW, card_of, make_item
 
 
 def parse(path: Path) -> lxml.html.HtmlElement:
@@ -44,7 +44,7 @@ def test_listing_pages_hold_a_page_each_newest_first_under_stable_names(tmp_path
     assert sorted(path.name for path in folder.iterdir()) == ["index.html", "page-2.html",
                                                                "page-3.html"]  # fmt: skip
     assert [len(cards) for cards in shown] == [PAGE_SIZE, PAGE_SIZE, 20]
-    assert sum(shown, []) == [f"../../items/i{n:03d}.html" for n in range(count)]
+    assert sum(shown, []) == [f"../../../ru/items/i{n:03d}.html" for n in range(count)]
     second = parse(pages[1])
     assert second.cssselect("a[rel=prev]")[0].get("href") == "index.html"
     assert second.cssselect("a[rel=next]")[0].get("href") == "page-3.html"
@@ -58,7 +58,7 @@ def test_every_kind_of_listing_has_pages_in_every_tree(tmp_path: Path) -> None:
     for code in UI_LANGUAGES:
         for listing in ["language/en", "source/unicef", "topic/child-labour", "country/tj",
                         "month/2025-03"]:  # fmt: skip
-            assert links(tmp_path / code / listing / "index.html") == ["../../items/a1.html"]
+            assert links(tmp_path / code / listing / "index.html") == ["../../../en/items/a1.html"]
 
 
 def test_featured_stories_come_first_on_the_home_page(tmp_path: Path) -> None:
@@ -68,8 +68,8 @@ def test_featured_stories_come_first_on_the_home_page(tmp_path: Path) -> None:
     home = parse(tmp_path / "en" / "index.html")
     featured = home.xpath("//section[@aria-labelledby='featured-heading']//h3/a/@href")
     latest = home.xpath("//section[@aria-labelledby='latest-heading']//h3/a/@href")
-    assert featured == ["items/i002.html"]
-    assert latest == ["items/i000.html", "items/i001.html", "items/i003.html"]
+    assert featured == ["../en/items/i002.html"]
+    assert latest == ["../en/items/i000.html", "../en/items/i001.html", "../en/items/i003.html"]
     assert "Featured" in home.cssselect(".card.featured .badge")[0].text
 
 
@@ -94,12 +94,34 @@ def test_candidates_show_above_the_threshold_marked_unreviewed(
     ]  # fmt: skip
     build(items, tmp_path, **options)
 
-    assert links(tmp_path / "en" / "index.html") == [f"items/{name}.html" for name in shown]
+    assert links(tmp_path / "en" / "index.html") == [f"../en/items/{name}.html" for name in shown]
+    french = parse(tmp_path / "fr" / "index.html")
     for name in shown:
-        page = parse(tmp_path / "fr" / "items" / f"{name}.html")
+        unreviewed = name.startswith("candidate")
+        page = parse(tmp_path / "en" / "items" / f"{name}.html")
         marks = [badge.text for badge in page.cssselect(".badge.unreviewed")]
-        assert marks == (["Non vérifié"] if name.startswith("candidate") else [])
-    assert not (tmp_path / "en" / "items" / "rejected.html").exists()
+        assert marks == (["Unreviewed"] if unreviewed else [])
+        card = card_of(french, name)
+        marks = [badge.text for badge in card.cssselect(".badge.unreviewed")]
+        assert marks == (["Non vérifié"] if unreviewed else [])
+    assert not list(tmp_path.glob("*/items/rejected.html"))
+
+
+def test_cards_link_to_each_story_page_in_its_own_tree(tmp_path: Path) -> None:
+    languages = {"en1": "en", "ru1": "ru", "ar1": "ar", "kk1": "kk", "uz1": "uz-Latn"}
+    pages = ["en/items/en1.html", "ru/items/ru1.html", "ar/items/ar1.html",
+             "en/items/kk1.html", "en/items/uz1.html"]  # fmt: skip
+    build([make_item(item, language=language) for item, language in languages.items()], tmp_path)
+
+    for listing, root in [("fr/index.html", "../"), ("en/index.html", "../"),
+                          ("fr/topic/global-citizenship/index.html", "../../../"),
+                          ("ko/month/2025-03/index.html", "../../../")]:  # fmt: skip
+        shown = links(tmp_path / listing)
+        assert sorted(shown) == sorted(f"{root}{page}" for page in pages), listing
+        for link in shown:
+            assert (tmp_path / listing).parent.joinpath(link).resolve().is_file(), (listing, link)
+    russian = links(tmp_path / "fr" / "language" / "ru" / "index.html")
+    assert russian == ["../../../ru/items/ru1.html"]
 
 
 def test_about_page_says_how_candidates_are_chosen(tmp_path: Path) -> None:
@@ -118,12 +140,16 @@ def test_versions_of_one_story_link_to_each_others_pages(tmp_path: Path) -> None
     ]
     build(items, tmp_path)
 
-    page = parse(tmp_path / "ko" / "items" / "en-version.html")
-    others = page.cssselect(".duplicates a")
-    assert [(a.get("href"), a.get("lang"), a.text) for a in others] == [
-        ("ru-version.html", "ru", "Права детей")
-    ]
-    assert not parse(tmp_path / "ko" / "items" / "alone.html").cssselect(".duplicates")
+    english = tmp_path / "en" / "items" / "en-version.html"
+    russian = tmp_path / "ru" / "items" / "ru-version.html"
+    for page, href, lang, title in [
+        (english, "../../ru/items/ru-version.html", "ru", "Права детей"),
+        (russian, "../../en/items/en-version.html", "en", "Children's rights"),
+    ]:
+        others = parse(page).cssselect(".duplicates a")
+        assert [(a.get("href"), a.get("lang"), a.text) for a in others] == [(href, lang, title)]
+        assert (page.parent / href).resolve().is_file()
+    assert not parse(tmp_path / "en" / "items" / "alone.html").cssselect(".duplicates")
 
 
 def test_browse_page_lists_every_listing_with_its_count(tmp_path: Path) -> None:

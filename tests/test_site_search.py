@@ -3,6 +3,7 @@ a site that loads nothing from elsewhere."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from pathlib import Path
@@ -38,8 +39,18 @@ def test_pagefind_bundle_indexes_each_story_once(site: Path) -> None:
         assert (site / "pagefind" / name).is_file()
 
 
+def test_index_sends_each_result_to_the_story_page_in_its_own_tree(site: Path) -> None:
+    fragments = (site / "pagefind" / "fragment").glob("*.pf_fragment")
+    pages = [
+        json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
+        for path in fragments
+    ]
+
+    assert sorted(pages) == ["/en/items/en1.html", "/ru/items/ru1.html", "/zh/items/zh1.html"]
+
+
 def test_item_pages_mark_their_article_and_filters_for_the_index(site: Path) -> None:
-    page = lxml.html.document_fromstring((site / "fr" / "items" / "ru1.html").read_bytes())
+    page = lxml.html.document_fromstring((site / "ru" / "items" / "ru1.html").read_bytes())
 
     (body,) = page.xpath("//*[@data-pagefind-body]")
     assert body.tag == "article"
@@ -55,7 +66,9 @@ def test_search_page_offers_filters_labelled_in_its_language(site: Path) -> None
 
     options = {o.get("value"): o.text for o in page.cssselect("#filter-language option")}
     assert options == {"": "Все", "en": "Английский", "ru": "Русский", "zh": "Китайский"}
-    assert page.cssselect("form.search")[0].get("data-bundle") == "../pagefind/"
+    form = page.cssselect("form.search")[0]
+    assert form.get("data-bundle") == "../pagefind/"
+    assert form.get("data-root") == "../"  # results link from the site root to a story's tree
     assert page.xpath("//script/@src") == ["../static/search.js"]
 
 

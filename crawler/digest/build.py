@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .context import Collection, TextStore, Visibility, collect
-from .i18n import DEFAULT_UI, UI_LANGUAGES
+from .i18n import UI_LANGUAGES
 from .machine import ROOT_INDEX, RootBuilder
 from .pages import ItemPagesBuilder, PageRenderer, Settings, TreeBuilder, item_shard
 from .render import Theme, load_theme
@@ -35,8 +35,7 @@ ROOT_PART = "root"
 SEARCH_PART = "search"
 ITEM_SHARDS = 4  # item pages and JSON, in parts of stable membership (see pages.item_shard)
 ITEM_PARTS = tuple(f"items-{shard}" for shard in range(ITEM_SHARDS))
-INDEXED_TREE = DEFAULT_UI
-INDEXED_GLOB = f"{INDEXED_TREE}/items/*.html"
+INDEXED_GLOB = "*/items/*.html"  # every story's page, each in its own tree
 # Below this many stories, forking workers costs more than it saves.
 PARALLEL_FROM = 2_000
 
@@ -191,14 +190,13 @@ def _run_part(part: str) -> PartResult:
         TreeBuilder(job.collection, renderer, writer).build()
     _prune(writer, part)
     writer.finish()
-    prefix = f"{INDEXED_TREE}/items/"
     touched = (*writer.changed, *writer.removed_paths)
     return PartResult(
         part=part,
         written=writer.written,
         unchanged=writer.unchanged,
         removed=writer.removed,
-        index_changed=part in ITEM_PARTS and any(p.startswith(prefix) for p in touched),
+        index_changed=part in ITEM_PARTS and any(p.endswith(".html") for p in touched),
         seconds=time.perf_counter() - started,
         pid=os.getpid(),
         max_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,

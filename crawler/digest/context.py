@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from .errors import InvalidItemError, OutputCollisionError
+from .i18n import ui_tree
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +114,12 @@ class ItemView:
     text_ref: int
     fingerprint: str
     crawled: datetime | None
+    tree: str  # the interface tree the story's page lives in (see i18n.ui_tree)
+
+    @property
+    def page(self) -> str:
+        """The story's page, from the site root: "ru/items/<id>.html"."""
+        return f"{self.tree}/{item_path(self.id)}"
 
     @property
     def featured(self) -> bool:
@@ -278,13 +285,14 @@ def item_view(item: Mapping[str, Any], status: str, texts: TextStore) -> ItemVie
     title = display_title(item)
     published = _timestamp_field(item, "published")
     updated = _timestamp_field(item, "updated")
+    lang = language_of(item.get("language"))
     return ItemView(
         id=identifier,
         title=title,
         title_lang=title_language(item),
         summary=summary,
         lead=summary if summary is not None else lead_of(first_paragraph(text)),
-        lang=language_of(item.get("language")),
+        lang=lang,
         source_slug=_slug(item.get("source")) or "",
         published=published,
         updated=updated if updated and updated != published else None,
@@ -300,6 +308,7 @@ def item_view(item: Mapping[str, Any], status: str, texts: TextStore) -> ItemVie
         text_ref=texts.put(text),
         fingerprint=fingerprint(item, status, text),
         crawled=parse_timestamp(item.get("crawled_at")),
+        tree=ui_tree(lang.code),
     )
 
 
@@ -332,7 +341,7 @@ def item_id(item: Mapping[str, Any]) -> str:
 
 
 def item_path(identifier: str) -> str:
-    """Where an item's page lives inside an interface language's tree (POSIX separators)."""
+    """Where an item's page lives inside its interface tree (POSIX separators)."""
     return f"{ITEMS_FOLDER}/{identifier}.html"
 
 

@@ -51,6 +51,13 @@ REGION_CODES: Mapping[str, str] = {
 _PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 
+def ui_tree(tag: str) -> str:
+    """The interface tree a story's page lives in: its own language's when the site has
+    that interface ("ru", "zh-Hant"), else the default ("kk", "uz-Latn", unknown)."""
+    primary = tag.split("-", 1)[0].lower()
+    return primary if primary in UI_LANGUAGES else DEFAULT_UI
+
+
 @dataclass
 class Catalogue:
     """One interface language: its strings, and cached CLDR lookups in its locale."""

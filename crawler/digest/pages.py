@@ -7,7 +7,9 @@ the same everywhere), which keeps a listing page at the cost of joining strings.
 
 Tree layout (paths relative to the tree folder):
   index.html                          home: featured, then the latest stories
-  items/<id>.html                     one page per story
+  items/<id>.html                     one page per story, in the tree of the story's own
+                                      language (/ru/items/ for Russian; stories in
+                                      languages with no interface tree live in /en/)
   <kind>/<key>/index.html             listing (kind: language, source, topic, country, month)
   <kind>/<key>/page-<n>.html          its later pages, oldest last
   browse.html, search.html, about.html, stats.html
@@ -16,9 +18,10 @@ Tree layout (paths relative to the tree folder):
 from __future__ import annotations
 
 import hashlib
+import re
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from babel.numbers import format_decimal
@@ -35,8 +38,11 @@ HOME_FEATURED = 6
 HOME_LATEST = 30
 FIXED_PAGES = ("browse.html", "search.html", "about.html", "stats.html")
 LISTING_BASE = "../../"  # from <kind>/<key>/ back to the tree root
+LISTING_ROOT = "../../../"  # ... and to the site root
 # Placeholders in a rendered frame; \x01 never reaches a page (context strips it from data).
 _TITLE, _PATH, _HEAD, _CONTENT = "\x01T\x01", "\x01P\x01", "\x01H\x01", "\x01C\x01"
+_HREFLANG = "\x01L\x01"
+_SWITCHER_HREF = re.compile("\x01A([A-Za-z-]+)\x01")  # an own switcher's link to a tree
 
 
 @dataclass(frozen=True)
@@ -51,11 +57,15 @@ class Settings:
 
 @dataclass(frozen=True)
 class Alternate:
+    """One entry of the language switcher. `translation`: the target is this page in that
+    language (announced with hreflang), not just the nearest place in that tree."""
+
     code: str
     name: str
     href: str
     rtl: bool
     current: bool
+    translation: bool = True
 
 
 @dataclass(frozen=True)
@@ -128,12 +138,13 @@ def page_count(size: int, page_size: int) -> int:
     return max(1, -(-size // page_size))
 
 
-def tree_paths(collection: Collection, page_size: int) -> Iterator[str]:
+def tree_paths(collection: Collection, page_size: int, code: str) -> Iterator[str]:
     """Every page of one tree, relative to the tree folder (for the sitemap)."""
     yield "index.html"
     yield from FIXED_PAGES
     for view in collection.views:
-        yield item_path(view.id)
+        if view.tree == code:
+            yield item_path(view.id)
     for kind in LISTING_KINDS:
         for key, indexes in sorted(collection.listings[kind].items()):
             for page in range(1, page_count(len(indexes), page_size) + 1):
@@ -144,8 +155,9 @@ class PageRenderer:
     """Renders the pages of one interface language's tree.
 
     The frame (base.html: header, navigation, language switcher, footer) is rendered once
-    per folder depth and section, with placeholders for the title and the path; each page
-    renders only its own head and content blocks. The result is byte for byte what
+    per folder depth and section, with placeholders for the title and the path (and, for a
+    page with a switcher of its own, an item's, for the switcher); each page renders only
+    its own head and content blocks. The result is byte for byte what
     rendering the page template whole gives (the tests check), at a fraction of the cost.
     """
 
@@ -154,7 +166,9 @@ class PageRenderer:
         self.settings = settings
         self.code = code
         self.L: Catalogue = theme.catalogues[code]
-        self._frames: dict[tuple[int, str], str] = {}
+        self._frames: dict[tuple[int, str, str], str] = {}
+        partials = theme.env.get_template("_partials.html").module
+        self._hreflang_links: Callable[[tuple[Alternate, ...]], str] = partials.hreflang_links  # type: ignore[attr-defined]
         self._topics: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
         self._countries: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
 
@@ -185,15 +199,45 @@ class PageRenderer:
             text_dir=direction_against(view.lang, L.rtl),
         )
 
-    def chrome(self, path: str, title: str, section: str) -> Chrome:
-        """The page's chrome; its title is the whole <title> ("Story · Site", or the site)."""
+    def chrome(
+        self, path: str, title: str, section: str, alternates: tuple[Alternate, ...] = ()
+    ) -> Chrome:
+        """The page's chrome; its title is the whole <title> ("Story · Site", or the site).
+        `alternates`: a switcher of the page's own (an item's); by default every tree's
+        switcher leads to the same path in the other trees."""
         full_title = title if section == "home" else f"{title} · {self.settings.site_title}"
-        return self._make_chrome(path, full_title, section, alternates=False)
+        chrome = self._make_chrome(path, full_title, section, alternates=False)
+        return replace(chrome, alternates=alternates) if alternates else chrome
 
-    def full_chrome(self, path: str, title: str, section: str) -> Chrome:
+    def full_chrome(
+        self, path: str, title: str, section: str, alternates: tuple[Alternate, ...] = ()
+    ) -> Chrome:
         """The chrome with the language switcher, for rendering a page template whole."""
+        if alternates:
+            return self.chrome(path, title, section, alternates)
         full_title = title if section == "home" else f"{title} · {self.settings.site_title}"
         return self._make_chrome(path, full_title, section, alternates=True)
+
+    def item_alternates(
+        self, view: ItemView, translations: Mapping[str, ItemView]
+    ) -> tuple[Alternate, ...]:
+        """An item page's switcher: its story in each interface language where the story has
+        a member in that tree, else that tree's listing of the item's language (or home)."""
+        root = "../" * (item_path(view.id).count("/") + 1)
+        if view.lang.code:
+            elsewhere = f"language/{view.lang.key}/index.html"
+        else:
+            elsewhere = "index.html"
+        alternates = []
+        for code in UI_LANGUAGES:
+            catalogue = self.theme.catalogues[code]
+            target = view if code == view.tree else translations.get(code)
+            alternates.append(Alternate(
+                code=code, name=catalogue.name, rtl=catalogue.rtl, current=code == self.code,
+                href=f"{root}{target.page}" if target else f"{root}{code}/{elsewhere}",
+                translation=target is not None,
+            ))  # fmt: skip
+        return tuple(alternates)
 
     def context(self, chrome: Chrome) -> dict[str, Any]:
         return {"page": chrome, "t": self.L.ui, "L": self.L, "site_title": self.settings.site_title}
@@ -203,8 +247,13 @@ class PageRenderer:
         values = {**self.context(chrome), **context}
         head = self.theme.render_block(template, "head", values)
         content = self.theme.render_block(template, "content", values)
-        frame = self._frame(chrome.path.count("/") + 1, chrome.section)
+        current = next((a.code for a in chrome.alternates if a.current), "")
+        frame = self._frame(chrome.path.count("/") + 1, chrome.section, current)
         frame = frame.replace(_TITLE, str(escape(chrome.title))).replace(_PATH, chrome.path)
+        if chrome.alternates:
+            hrefs = {a.code: str(escape(a.href)) for a in chrome.alternates}
+            hreflang = self._hreflang_links(chrome.alternates)
+            frame = _SWITCHER_HREF.sub(lambda m: hrefs[m[1]], frame).replace(_HREFLANG, hreflang)
         return frame.replace(_HEAD, head).replace(_CONTENT, content)
 
     def _make_chrome(self, path: str, title: str, section: str, alternates: bool) -> Chrome:
@@ -231,15 +280,26 @@ class PageRenderer:
             alternates=links,
         )
 
-    def _frame(self, depth: int, section: str) -> str:
-        key = (depth, section)
+    def _frame(self, depth: int, section: str, own_switcher: str) -> str:
+        """The frame for pages at `depth` in `section`. `own_switcher`: "" for the tree's
+        own switcher (the same path in every tree), else the code marked current in a
+        switcher of the page's own, whose links and head alternates are left as placeholders."""
+        key = (depth, section, own_switcher)
         frame = self._frames.get(key)
         if frame is None:
             folders = "x/" * (depth - 1)
             chrome = self._make_chrome(folders + _PATH, _TITLE, section, alternates=True)
+            own: dict[str, Any] = {}
+            if own_switcher:
+                alternates = tuple(
+                    replace(a, href=f"\x01A{a.code}\x01", current=a.code == own_switcher)
+                    for a in chrome.alternates
+                )
+                chrome = replace(chrome, alternates=alternates)
+                own = {"hreflang": Markup(_HREFLANG)}  # noqa: S704
             frame = self.theme.render(
                 "frame.html", head=Markup(_HEAD), content=Markup(_CONTENT),  # noqa: S704
-                **self.context(chrome),
+                **self.context(chrome), **own,
             )  # fmt: skip
             frame = self._frames[key] = frame.replace(folders + _PATH, _PATH)
         return frame
@@ -298,7 +358,7 @@ class TreeBuilder:
             "listing.html",
             self.renderer.chrome(path, title, "browse"),
             heading=heading,
-            cards=[self.card(i) for i in chunk],
+            cards=Markup("\n".join(self.card(i) for i in chunk)),  # noqa: S704 - cards are Markup
             pagination=pagination(page, pages, self.L),
             feed=feed,
         )
@@ -422,7 +482,7 @@ class TreeBuilder:
             view = self.views[index]
             html = self.theme.render(
                 "_card.html", item=view, labels=self.renderer.labels(view), t=self.L.ui,
-                base=LISTING_BASE, level=2,
+                base=LISTING_BASE, root=LISTING_ROOT, level=2,
             )  # fmt: skip
             card = self._cards[index] = Markup(html)  # noqa: S704 - rendered with autoescape
         return card
@@ -484,7 +544,7 @@ class TreeBuilder:
 
 @dataclass(frozen=True)
 class Story:
-    """The parts of an item page that read the same in every tree (for one page direction)."""
+    """The item's own text, laid out for its page: heading, summary and body."""
 
     heading: Markup
     summary: Markup
@@ -492,11 +552,7 @@ class Story:
 
 
 class ItemPagesBuilder:
-    """Writes one shard of the items: each item's page in every tree, and its JSON file.
-
-    An item's title, summary and text are laid out once (per page direction) and shared
-    by its seven pages; only the labels around them are rendered per language.
-    """
+    """Writes one shard of the items: each item's page (in its own tree) and its JSON file."""
 
     def __init__(
         self,
@@ -525,29 +581,26 @@ class ItemPagesBuilder:
         json_path = f"items/{view.id}.json"
         if not self.writer.is_current(json_path, source):
             self.writer.write(json_path, self.item_json(index), source)
-        stories: dict[tuple[bool, str], Story] = {}
-        paragraphs: tuple[str, ...] | None = None
+        if self.writer.is_current(view.page, source):
+            return
+        renderer = self.renderers[view.tree]
+        untitled = "" if view.title else renderer.L.ui["untitled"]
+        story = self.story(renderer, view, self.collection.paragraphs(view), untitled)
         duplicates = [self.views[i] for i in self.collection.duplicates(index)]
-        for code, renderer in self.renderers.items():
-            path = f"{code}/{item_path(view.id)}"
-            if self.writer.is_current(path, source):
-                continue
-            untitled = "" if view.title else renderer.L.ui["untitled"]
-            key = (renderer.L.rtl, untitled)
-            if key not in stories:
-                if paragraphs is None:
-                    paragraphs = self.collection.paragraphs(view)
-                stories[key] = self.story(renderer, view, paragraphs, untitled)
-            chrome = renderer.chrome(item_path(view.id), view.title or untitled, "item")
-            html = renderer.render_page(
-                "item.html",
-                chrome,
-                item=view,
-                labels=renderer.labels(view),
-                story=stories[key],
-                duplicates=[(other, renderer.labels(other)) for other in duplicates],
-            )
-            self.writer.write(path, html.encode("utf-8"), source)
+        translations = story_versions(duplicates)
+        chrome = renderer.chrome(
+            item_path(view.id), view.title or untitled, "item",
+            renderer.item_alternates(view, translations),
+        )  # fmt: skip
+        html = renderer.render_page(
+            "item.html",
+            chrome,
+            item=view,
+            labels=renderer.labels(view),
+            story=story,
+            duplicates=[(other, renderer.labels(other)) for other in duplicates],
+        )
+        self.writer.write(view.page, html.encode("utf-8"), source)
 
     def story(
         self, renderer: PageRenderer, view: ItemView, paragraphs: Sequence[str], untitled: str
@@ -559,6 +612,17 @@ class ItemPagesBuilder:
             for block in ("heading", "summary", "body")
         ]
         return Story(*parts)
+
+
+def story_versions(members: Sequence[ItemView]) -> dict[str, ItemView]:
+    """For each interface tree, the story's version there: the newest in the tree's own
+    language ("en" before a Kazakh version, which also lives in /en/), else the newest."""
+    versions: dict[str, ItemView] = {}
+    for member in members:  # newest first
+        chosen = versions.get(member.tree)
+        if chosen is None or (member.lang.key == member.tree != chosen.lang.key):
+            versions[member.tree] = member
+    return versions
 
 
 def direction_against(lang: Lang, page_rtl: bool) -> str:

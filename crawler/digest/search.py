@@ -1,8 +1,8 @@
 """Full-text search with Pagefind, run as the binary shipped in the `pagefind-bin-extended`
 wheel (no download at run time).
 
-Only the English tree's item pages are indexed (each story once; the search page of every
-tree maps a result back into its own tree), and only their `data-pagefind-body` article.
+Every story's page is indexed (each story has one, in its own language's tree), and only
+its `data-pagefind-body` article.
 Filters are codes (language "ru", topic "child-protection", ...), labelled by the search page.
 
 All stories go into one index, built as if Chinese (`--force-language zh`): Pagefind keeps a

@@ -1,5 +1,5 @@
 // The search page: Pagefind's JavaScript API over the bundle shipped with the site.
-// Results are indexed once (from the English tree) and link into this page's own tree.
+// Each story is indexed once, from its page in its own language's tree; results link there.
 // Listings and every other page work without JavaScript; only this page needs it.
 
 const form = document.querySelector("form.search");
@@ -60,8 +60,10 @@ function resultItem(result) {
   const item = document.createElement("li");
   const heading = document.createElement("h2");
   const link = document.createElement("a");
-  const page = result.url.split("/").pop().split("#")[0];
-  link.href = form.dataset.items + (page.endsWith(".html") ? page : page + ".html");
+  // Pagefind's URLs start at the site root ("/ru/items/x.html"); the site may be served
+  // from a sub-folder or a disk, so links go through this page's own path to the root.
+  const page = result.url.replace(/^\/+/, "").split("#")[0];
+  link.href = form.dataset.root + (page.endsWith(".html") ? page : page + ".html");
   link.textContent = result.meta.title || page;
   const excerpt = document.createElement("p");
   excerpt.className = "excerpt";

@@ -1,5 +1,6 @@
 """The built site in headless Chromium: pages render in both directions, search finds stories
-in Russian and Chinese, filters narrow the results, and the language switcher keeps the place."""
+in Russian and Chinese (from any tree, each at its one page in its own language's tree),
+filters narrow the results, and the language switcher keeps the place."""
 
 from __future__ import annotations
 
@@ -50,34 +51,59 @@ def test_arabic_home_page_reads_right_to_left(page: Any, base_url: str, artifact
     page.screenshot(path=str(artifacts / "home-ar.png"), full_page=True)
 
 
+@pytest.mark.parametrize(
+    ("path", "tree", "lang", "direction", "language_name"),
+    [("ar/items/ar-rights.html", "ar", "ar", "rtl", "العربية"),
+     ("en/items/kk-children.html", "en", "kk", "ltr", "Kazakh")],  # no Kazakh tree: English
+)  # fmt: skip
 def test_item_page_shows_the_story_in_its_own_language(
-    page: Any, base_url: str, artifacts: Path
+    page: Any,
+    base_url: str,
+    artifacts: Path,
+    path: str,
+    tree: str,
+    lang: str,
+    direction: str,
+    language_name: str,
 ) -> None:
-    page.goto(f"{base_url}/en/items/ar-rights.html")
+    page.goto(f"{base_url}/{path}")
 
+    assert page.locator("html").get_attribute("lang") == tree
     heading = page.locator("h1")
-    assert heading.get_attribute("lang") == "ar"
-    assert heading.evaluate("element => getComputedStyle(element).direction") == "rtl"
-    assert page.locator(".facts").inner_text().count("Arabic") == 1
-    page.screenshot(path=str(artifacts / "item-en.png"), full_page=True)
+    assert heading.get_attribute("lang") == lang
+    assert heading.evaluate("element => getComputedStyle(element).direction") == direction
+    assert page.locator(".facts").inner_text().count(language_name) == 1
+    page.screenshot(path=str(artifacts / f"item-{tree}-{lang}.png"), full_page=True)
 
 
 @pytest.mark.parametrize(
-    ("tree", "query", "expected"),
-    [("en", RUSSIAN_WORD, "ru-teens"), ("ru", RUSSIAN_WORD, "ru-teens"),
-     ("en", CHINESE_WORD, "zh-bullying"), ("zh", CHINESE_WORD, "zh-bullying"),
-     ("ar", "报告", "zh-")],
+    ("tree", "query", "expected", "story_tree"),
+    [("en", RUSSIAN_WORD, "ru-teens", "ru"), ("ru", RUSSIAN_WORD, "ru-teens", "ru"),
+     ("en", CHINESE_WORD, "zh-bullying", "zh"), ("zh", CHINESE_WORD, "zh-bullying", "zh"),
+     ("ar", "报告", "zh-", "zh"), ("fr", "Қазақстандағы", "kk-children", "en")],
 )  # fmt: skip
 def test_search_finds_a_story_by_a_word_of_its_text(
-    page: Any, base_url: str, tree: str, query: str, expected: str
+    page: Any, base_url: str, tree: str, query: str, expected: str, story_tree: str
 ) -> None:
     links = search(page, base_url, tree, query)
 
     assert links
-    assert all(link.startswith(f"items/{expected}") for link in links), links
+    assert all(link.startswith(f"../{story_tree}/items/{expected}") for link in links), links
     page.locator(f"{RESULTS} h2 a").first.click()
-    page.wait_for_url(f"{base_url}/{tree}/items/{expected}*.html")
-    assert page.locator("html").get_attribute("lang") == tree
+    page.wait_for_url(f"{base_url}/{story_tree}/items/{expected}*.html")
+    assert page.locator("html").get_attribute("lang") == story_tree
+
+
+def test_russian_story_found_from_the_english_search_opens_in_the_russian_tree(
+    page: Any, base_url: str
+) -> None:
+    links = search(page, base_url, "en", RUSSIAN_WORD)
+
+    assert links == ["../ru/items/ru-teens.html"]
+    page.locator(f"{RESULTS} h2 a").first.click()
+    page.wait_for_url(f"{base_url}/ru/items/ru-teens.html")
+    assert page.locator("html").get_attribute("lang") == "ru"
+    assert page.locator("h1").inner_text() == "Права подростков в Казахстане"
 
 
 def test_filter_narrows_the_results(page: Any, base_url: str, artifacts: Path) -> None:
@@ -91,8 +117,8 @@ def test_filter_narrows_the_results(page: Any, base_url: str, artifacts: Path) -
     russian = result_links(page)
 
     assert len(everywhere) >= 10
-    assert sorted(russian) == ["items/ru-rights.html", "items/ru-schools.html",
-                               "items/ru-teens.html"]  # fmt: skip
+    assert sorted(russian) == ["../ru/items/ru-rights.html", "../ru/items/ru-schools.html",
+                               "../ru/items/ru-teens.html"]  # fmt: skip
     assert "language=ru" in page.url
     page.screenshot(path=str(artifacts / "search-en.png"), full_page=True)
 
@@ -120,10 +146,23 @@ def test_language_switcher_keeps_the_place(page: Any, base_url: str) -> None:
     assert page.locator("h1").inner_text() == "Тема: Защита детей" != english
     page.click(".language-switcher a[hreflang=ko]")
     page.wait_for_url(f"{base_url}/ko/topic/child-protection/index.html")
-    page.click(".card h2 a >> nth=0")
-    item = page.url.rsplit("/", 1)[-1]
+    page.click(".card h2 a >> nth=0")  # the newest: a Chinese story, with its page in /zh/
+    page.wait_for_url(f"{base_url}/zh/items/zh-education.html")
+    # No Arabic version of the story: the nearest place is the Arabic list of Chinese stories.
     page.click(".language-switcher a[hreflang=ar]")
-    page.wait_for_url(f"{base_url}/ar/items/{item}")
+    page.wait_for_url(f"{base_url}/ar/language/zh/index.html")
+    assert page.locator(".card h2 a[href='../../../zh/items/zh-education.html']").count() == 1
+
+
+def test_language_switcher_leads_from_a_story_to_its_translation(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/ru/items/ru-rights.html")
+
+    page.click(".language-switcher a[hreflang=ar]")
+
+    page.wait_for_url(f"{base_url}/ar/items/ar-rights.html")
+    assert page.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
+    page.click(".language-switcher a[hreflang=ru]")
+    page.wait_for_url(f"{base_url}/ru/items/ru-rights.html")
 
 
 def test_listings_work_without_javascript(browser: Any, base_url: str) -> None:
@@ -132,6 +171,7 @@ def test_listings_work_without_javascript(browser: Any, base_url: str) -> None:
     try:
         tab.goto(f"{base_url}/es/browse.html")
         tab.click("a[href='language/ru/index.html']")
+        tab.wait_for_url(f"{base_url}/es/language/ru/index.html")  # count() does not wait
         assert tab.locator(".card").count() == 3
         tab.goto(f"{base_url}/es/search.html")
         assert "JavaScript" in tab.locator("noscript").inner_text()
