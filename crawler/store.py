@@ -152,7 +152,11 @@ def _to_row(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _from_row(row: Mapping[str, Any]) -> dict[str, Any]:
-    item = dict(row)
+    return _decoded(dict(row))
+
+
+def _decoded(item: dict[str, Any]) -> dict[str, Any]:
+    """The row's JSON columns decoded, in place."""
     for name in JSON_FIELDS:
         if item.get(name) is not None:
             item[name] = json.loads(item[name])
@@ -261,14 +265,17 @@ def get_by_url(db: Database, canonical_url: str) -> dict[str, Any] | None:
 
 def iter_items(db: Database, *, statuses: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
     """Items newest first, optionally only those with the given editor statuses."""
-    where, params = None, []
+    where, params = "", []
     if statuses is not None:
-        wanted = list(statuses)
-        where = "status in ({})".format(", ".join("?" for _ in wanted))
-        params = wanted
-    order = "coalesce(published, crawled_at) desc, id"
-    for row in db.table("items").rows_where(where, params, order_by=order):
-        yield _from_row(row)
+        params = list(statuses)
+        where = " where status in ({})".format(", ".join("?" for _ in params))
+    # A plain cursor: at 100,000 items sqlite-utils' row dicts cost as much as the query.
+    cursor = db.execute(
+        f"select * from items{where} order by coalesce(published, crawled_at) desc, id", params
+    )
+    names = [column[0] for column in cursor.description]
+    for row in cursor:
+        yield _decoded(dict(zip(names, row, strict=True)))
 
 
 def count_items(db: Database) -> int:

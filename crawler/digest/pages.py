@@ -480,10 +480,10 @@ class TreeBuilder:
         card = self._cards.get(index)
         if card is None:
             view = self.views[index]
-            html = self.theme.render(
-                "_card.html", item=view, labels=self.renderer.labels(view), t=self.L.ui,
-                base=LISTING_BASE, root=LISTING_ROOT, level=2,
-            )  # fmt: skip
+            html = self.theme.render_fragment("_card.html", {
+                "item": view, "labels": self.renderer.labels(view), "t": self.L.ui,
+                "base": LISTING_BASE, "root": LISTING_ROOT, "level": 2,
+            })  # fmt: skip
             card = self._cards[index] = Markup(html)  # noqa: S704 - rendered with autoescape
         return card
 
@@ -542,15 +542,6 @@ class TreeBuilder:
         self.writer.write(f"{self.code}/{path}", html.encode("utf-8"), source)
 
 
-@dataclass(frozen=True)
-class Story:
-    """The item's own text, laid out for its page: heading, summary and body."""
-
-    heading: Markup
-    summary: Markup
-    body: Markup
-
-
 class ItemPagesBuilder:
     """Writes one shard of the items: each item's page (in its own tree) and its JSON file."""
 
@@ -585,7 +576,6 @@ class ItemPagesBuilder:
             return
         renderer = self.renderers[view.tree]
         untitled = "" if view.title else renderer.L.ui["untitled"]
-        story = self.story(renderer, view, self.collection.paragraphs(view), untitled)
         duplicates = [self.views[i] for i in self.collection.duplicates(index)]
         translations = story_versions(duplicates)
         chrome = renderer.chrome(
@@ -597,21 +587,11 @@ class ItemPagesBuilder:
             chrome,
             item=view,
             labels=renderer.labels(view),
-            story=story,
+            paragraphs=self.collection.paragraphs(view),
+            untitled=untitled,
             duplicates=[(other, renderer.labels(other)) for other in duplicates],
         )
         self.writer.write(view.page, html.encode("utf-8"), source)
-
-    def story(
-        self, renderer: PageRenderer, view: ItemView, paragraphs: Sequence[str], untitled: str
-    ) -> Story:
-        values = {"item": view, "paragraphs": paragraphs, "page_rtl": renderer.L.rtl,
-                  "untitled": untitled}  # fmt: skip
-        parts = [
-            Markup(renderer.theme.render_block("_story.html", block, values))  # noqa: S704
-            for block in ("heading", "summary", "body")
-        ]
-        return Story(*parts)
 
 
 def story_versions(members: Sequence[ItemView]) -> dict[str, ItemView]:

@@ -142,7 +142,7 @@ class SiteWriter:
         self.manifest.pages[path] = (source, digest)
         previous = self.previous.pages.get(path) if self.previous else None
         target = self._target(path)
-        if previous is not None and previous[1] == digest and target.exists():
+        if previous is not None and previous[1] == digest and os.path.exists(target):
             self.unchanged += 1
             return False
         if previous is None:
@@ -204,7 +204,8 @@ class SiteWriter:
             return
         _replace_atomically(self.manifest_path, self.manifest.dumps())
 
-    def _remove(self, path: Path) -> None:
+    def _remove(self, target: str) -> None:
+        path = Path(target)
         try:
             path.unlink()
         except FileNotFoundError:
@@ -233,8 +234,9 @@ class SiteWriter:
             )
         self._claimed[key] = path
 
-    def _target(self, path: str) -> Path:
-        return self.out_dir.joinpath(*PurePosixPath(_checked(path)).parts)
+    def _target(self, path: str) -> str:
+        """The file for a checked relative path (a string: pathlib costs more than a write)."""
+        return os.path.join(self.out_dir, *_checked(path).split("/"))
 
 
 def _files_below(out_dir: Path, folder: str, recursive: bool) -> Iterator[str]:
@@ -273,16 +275,17 @@ def _key(path: str) -> str:
     return path if key == path else key
 
 
-def _holds_bytes(target: Path, data: bytes) -> bool:
+def _holds_bytes(target: str, data: bytes) -> bool:
     try:
-        if target.stat().st_size != len(data):
+        if os.stat(target).st_size != len(data):
             return False
-        return target.read_bytes() == data
+        with open(target, "rb") as stream:
+            return stream.read() == data
     except FileNotFoundError:
         return False
 
 
-def _create(target: Path, data: bytes) -> bool:
+def _create(target: str, data: bytes) -> bool:
     """Write `data` to a new file `target`; False, touching nothing, when it exists."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     try:
@@ -296,9 +299,11 @@ def _create(target: Path, data: bytes) -> bool:
         except FileExistsError:
             return False
     try:
-        with os.fdopen(handle, "wb") as stream:
-            os.fchmod(stream.fileno(), FILE_MODE)
-            stream.write(data)
+        try:
+            os.fchmod(handle, FILE_MODE)
+            _write_all(handle, data)
+        finally:
+            os.close(handle)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(target)
@@ -306,7 +311,13 @@ def _create(target: Path, data: bytes) -> bool:
     return True
 
 
-def _replace_atomically(target: Path, data: bytes) -> None:
+def _write_all(handle: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(handle, view) :]
+
+
+def _replace_atomically(target: str | Path, data: bytes) -> None:
     """Write `data` beside `target` under a temporary name, then rename it into place.
 
     The temporary name is fixed per process (O_EXCL still refuses a clash): cheaper than
