@@ -198,7 +198,7 @@ def test_pages_assembled_from_the_frame_equal_whole_template_renders(code: str) 
         ("index.html", "index.html", settings.site_title, "home",
          {"featured": others[:1], "latest": [(view, labels(view))]}, ()),
         ("listing.html", "topic/x/page-2.html", "Topic", "browse",
-         {"heading": "Topic", "cards": Markup("\n".join([tree.card(0), tree.card(1)])),
+         {"heading": "Topic", "cards": Markup(b"\n".join([tree.card(0), tree.card(1)]).decode()),
           "pagination": pagination(2, 3, renderer.L),
           "feed": "../../../feeds/topic/x.xml"}, ()),
         ("browse.html", "browse.html", "Browse", "browse",

@@ -42,6 +42,8 @@ LISTING_ROOT = "../../../"  # ... and to the site root
 # Placeholders in a rendered frame; \x01 never reaches a page (context strips it from data).
 _TITLE, _PATH, _HEAD, _CONTENT = "\x01T\x01", "\x01P\x01", "\x01H\x01", "\x01C\x01"
 _HREFLANG = "\x01L\x01"
+_CARDS = "\x01K\x01"
+_CARDS_UTF8 = _CARDS.encode()
 _SWITCHER_HREF = re.compile("\x01A([A-Za-z-]+)\x01")  # an own switcher's link to a tree
 
 
@@ -317,7 +319,7 @@ class TreeBuilder:
         self.code = renderer.code
         self.L = renderer.L
         self.writer = writer
-        self._cards: dict[int, Markup] = {}
+        self._cards: dict[int, bytes] = {}
 
     def build(self) -> None:
         """Listings and fixed pages, the home page last. (Item pages: `ItemPagesBuilder`.)"""
@@ -352,16 +354,17 @@ class TreeBuilder:
         feed = None
         if kind in ("language", "topic"):
             feed = f"../../../feeds/{kind}/{key}.xml"
-        self._write(
-            path,
-            source,
+        html = self.renderer.render_page(
             "listing.html",
             self.renderer.chrome(path, title, "browse"),
             heading=heading,
-            cards=Markup("\n".join(self.card(i) for i in chunk)),  # noqa: S704 - cards are Markup
+            cards=Markup(_CARDS),  # noqa: S704 - a placeholder for the encoded cards
             pagination=pagination(page, pages, self.L),
             feed=feed,
         )
+        # Spliced in as bytes: each card is encoded once, not once per listing it is on.
+        data = html.encode("utf-8").replace(_CARDS_UTF8, b"\n".join(self.card(i) for i in chunk))
+        self.writer.write(f"{self.code}/{path}", data, source)
 
     def write_home(self) -> None:
         path = "index.html"
@@ -475,8 +478,8 @@ class TreeBuilder:
 
     # -- view data ---------------------------------------------------------------------------
 
-    def card(self, index: int) -> Markup:
-        """One item's card for listing pages, rendered once per tree."""
+    def card(self, index: int) -> bytes:
+        """One item's card for listing pages (UTF-8), rendered and encoded once per tree."""
         card = self._cards.get(index)
         if card is None:
             view = self.views[index]
@@ -484,7 +487,7 @@ class TreeBuilder:
                 "item": view, "labels": self.renderer.labels(view), "t": self.L.ui,
                 "base": LISTING_BASE, "root": LISTING_ROOT, "level": 2,
             })  # fmt: skip
-            card = self._cards[index] = Markup(html)  # noqa: S704 - rendered with autoescape
+            card = self._cards[index] = html.encode("utf-8")
         return card
 
     def _with_labels(self, index: int) -> tuple[ItemView, ItemLabels]:
