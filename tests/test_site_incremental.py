@@ -13,7 +13,9 @@ import lxml.html
 import pytest
 from markupsafe import Markup
 
+from crawler.digest import build as digest_build
 from crawler.digest import build_site
+from crawler.digest.build import ITEM_PARTS
 from crawler.digest.context import ItemView, TextStore, Visibility, collect
 from crawler.digest.i18n import UI_LANGUAGES
 from crawler.digest.pages import (
@@ -162,10 +164,27 @@ def test_manifest_records_each_part_with_its_build_fingerprint(tmp_path: Path) -
 
     parts = sorted(path.stem for path in (tmp_path / MANIFEST_FOLDER).glob("*.json"))
     parts.remove("state")
-    assert parts == sorted(["root", *UI_LANGUAGES, "items-0", "items-1", "items-2", "items-3"])
+    assert parts == sorted(["root", *UI_LANGUAGES, *ITEM_PARTS])
     english = json.loads((tmp_path / MANIFEST_FOLDER / "en.json").read_text("utf-8"))
     assert "en/index.html" in english["pages"]
     assert english["build"]
+
+
+def test_site_built_with_another_shard_count_rebuilds_whole_and_drops_old_manifests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = [*ITEMS, *(make_item(f"m{n}", language=("ru", "kk", "zh")[n % 3]) for n in range(40))]
+    build(tmp_path / "fresh", items)
+    with monkeypatch.context() as patch:
+        patch.setattr(digest_build, "ITEM_SHARDS", 3)
+        patch.setattr(digest_build, "ITEM_PARTS", ("items-0", "items-1", "items-2"))
+        build(tmp_path / "site", items)
+
+    build(tmp_path / "site", items)
+
+    assert site_files(tmp_path / "site") == site_files(tmp_path / "fresh")
+    manifests = {path.stem for path in (tmp_path / "site" / MANIFEST_FOLDER).glob("*.json")}
+    assert manifests.isdisjoint({"items-0", "items-1", "items-2"})
 
 
 @pytest.mark.parametrize("code", ["en", "ar"])

@@ -27,17 +27,20 @@ from .machine import ROOT_INDEX, RootBuilder
 from .pages import ItemPagesBuilder, PageRenderer, Settings, TreeBuilder, item_shard
 from .render import Theme, load_theme
 from .search import BUNDLE_FOLDER, index_site
-from .writer import SiteWriter, forget_state, load_state, save_state
+from .writer import SiteWriter, drop_manifests, forget_state, load_state, save_state
 
 logger = logging.getLogger(__name__)
 
 ROOT_PART = "root"
 SEARCH_PART = "search"
-ITEM_SHARDS = 4  # item pages and JSON, in parts of stable membership (see pages.item_shard)
-ITEM_PARTS = tuple(f"items-{shard}" for shard in range(ITEM_SHARDS))
-INDEXED_GLOB = "*/items/*.html"  # every story's page, each in its own tree
+# Item pages and JSON, in parts of stable membership (see pages.item_shard), small enough that
+# the workers finish together: the trees (the longest parts) go first, the shards fill in.
+ITEM_SHARDS = 8
 # Below this many stories, forking workers costs more than it saves.
 PARALLEL_FROM = 2_000
+# The count is in the name: with another count, no part reads a manifest of other members.
+ITEM_PARTS = tuple(f"items-{shard}-of-{ITEM_SHARDS}" for shard in range(ITEM_SHARDS))
+INDEXED_GLOB = "*/items/*.html"  # every story's page, each in its own tree
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,9 @@ def build_site(
         job = _Job(out_dir, collection, theme, settings)
         if workers is None:
             workers = 2 if len(collection.views) >= PARALLEL_FROM else 1
-        results = _run_parts(job, [*ITEM_PARTS, *UI_LANGUAGES, ROOT_PART], workers)
+        parts = [*UI_LANGUAGES, *ITEM_PARTS, ROOT_PART]
+        results = _run_parts(job, parts, workers)
+        drop_manifests(out_dir, keep={*parts, SEARCH_PART})
     finally:
         texts.close()
     outcome, search_seconds, search_totals = _search(job, results, search)

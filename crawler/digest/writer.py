@@ -85,6 +85,13 @@ def forget_state(out_dir: Path) -> None:
         (out_dir / MANIFEST_FOLDER / STATE_FILE).unlink()
 
 
+def drop_manifests(out_dir: Path, keep: set[str]) -> None:
+    """Remove the manifests of parts a build no longer has (e.g. of another shard count)."""
+    for path in (out_dir / MANIFEST_FOLDER).glob("*.json"):
+        if path.name != STATE_FILE and path.stem not in keep:
+            path.unlink(missing_ok=True)
+
+
 class SiteWriter:
     """Writes files below `out_dir`, given paths relative to it with POSIX separators.
 
