@@ -346,7 +346,7 @@ class TreeBuilder:
         self, kind: str, key: str, heading: str, chunk: Sequence[int], page: int, pages: int
     ) -> None:
         path = f"{kind}/{key}/{listing_page_name(page)}"
-        fingerprints = "".join(self.views[i].fingerprint for i in chunk)
+        fingerprints = "".join([self.views[i].fingerprint for i in chunk])
         source = _digest(f"{kind}\0{key}\0{heading}\0{page}\0{pages}\0{fingerprints}")
         if self._current(path, source):
             return
