@@ -5,8 +5,9 @@ generates that many multilingual items (titles and ~2,000-character texts in 12 
 4 sources, topics, countries, three years of dates, stories shared by translations) into a
 temporary SQLite database through ``crawler.store``, then builds the site from
 ``crawler.store.iter_items`` in a child process per build, so the peak memory printed is
-that build's own: the main process's (VmHWM), and the largest of its children's (a worker,
-whose figure includes the pages it shares with the main process, or Pagefind). It prints
+that build's own: the main process's (VmHWM), the largest build worker's (whose figure
+includes the pages it shares with the main process, so their sum is an upper bound), and
+the largest child's of any kind (Pagefind, when it ran). It prints
 wall time, Pagefind time, files written, the site's size, and the bytes one search loads
 (measured in headless Chromium when Playwright and /usr/bin/chromium are there, else
 estimated from the bundle). Prints figures only.
@@ -214,6 +215,7 @@ def child_build(db_path: Path, out: Path, search: bool, versioned: bool) -> None
         "wall": wall, "written": report.written, "unchanged": report.unchanged,
         "removed": report.removed, "items": report.items, "search": report.search,
         "search_seconds": report.search_seconds, "rss_kb": own, "children_rss_kb": children,
+        "workers_rss_kb": report.workers_peak_kb,
     }))  # fmt: skip
 
 
@@ -353,8 +355,10 @@ def _line(label: str, result: dict[str, Any]) -> None:
     print(
         f"  {label}: {result['wall']:.1f} s wall (site {site_seconds:.1f} s{search}); "
         f"{result['written']:,} written, {result['unchanged']:,} unchanged, "
-        f"{result['removed']:,} removed; peak RSS {result['rss_kb'] / 1024:,.0f} MiB "
-        f"(+ children {result['children_rss_kb'] / 1024:,.0f} MiB)"
+        f"{result['removed']:,} removed; peak RSS {result['rss_kb'] / 1024:,.0f} MiB, "
+        f"largest build worker {result['workers_rss_kb'] / 1024:,.0f} MiB (pages shared with "
+        f"the main process counted in both), largest child incl. Pagefind "
+        f"{result['children_rss_kb'] / 1024:,.0f} MiB"
     )
 
 

@@ -20,6 +20,7 @@ from crawler.digest.context import ItemView, TextStore, Visibility, collect
 from crawler.digest.i18n import UI_LANGUAGES
 from crawler.digest.pages import (
     Alternate,
+    CardSkeletons,
     PageRenderer,
     Settings,
     TreeBuilder,
@@ -157,6 +158,28 @@ def test_parallel_build_writes_the_same_site_as_a_serial_one(tmp_path: Path) -> 
     build(tmp_path / "parallel", items, workers=2)
 
     assert site_files(tmp_path / "serial") == site_files(tmp_path / "parallel")
+
+
+def test_cards_filled_in_from_one_skeleton_equal_cards_rendered_in_each_tree() -> None:
+    theme = load_theme()
+    items = [
+        *ITEMS,
+        make_item("u5", title=None, language="ar", topics=["bullying", "child-labour"],
+                  status=None, relevance=0.9, published=None),
+        make_item("k6", language="kk", title="Балалар <құқығы> & «білім»", countries=["KZ"],
+                  translations={"ru": "https://example.org/ru/6"}, status="featured"),
+    ]  # fmt: skip
+    collection = collect(items, Visibility(), TextStore())
+    skeletons = CardSkeletons(theme)
+    for code in UI_LANGUAGES:
+        renderer = PageRenderer(theme, Settings("Digest", Visibility()), code)
+        tree = TreeBuilder(collection, renderer, None, skeletons)  # type: ignore[arg-type]
+        for index, view in enumerate(collection.views):
+            whole = theme.render(
+                "_card.html", item=view, labels=renderer.labels(view), t=renderer.L.ui,
+                base="../../", root="../../../", level=2,
+            )  # fmt: skip
+            assert tree.card(index).decode() == whole, (code, view.id)
 
 
 def test_manifest_records_each_part_with_its_build_fingerprint(tmp_path: Path) -> None:

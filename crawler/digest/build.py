@@ -24,7 +24,7 @@ from typing import Any
 from .context import Collection, TextStore, Visibility, collect
 from .i18n import UI_LANGUAGES
 from .machine import ROOT_INDEX, RootBuilder
-from .pages import ItemPagesBuilder, PageRenderer, Settings, TreeBuilder, item_shard
+from .pages import CardSkeletons, ItemPagesBuilder, PageRenderer, Settings, TreeBuilder, item_shard
 from .render import Theme, load_theme
 from .search import BUNDLE_FOLDER, index_site
 from .writer import SiteWriter, drop_manifests, forget_state, load_state, save_state
@@ -56,6 +56,7 @@ class BuildReport:
     seconds: float = 0.0
     search: str = "off"
     search_seconds: float | None = None
+    workers_peak_kb: int = 0  # the largest peak RSS of a forked worker (0: none forked)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class _Job:
     collection: Collection
     theme: Theme
     settings: Settings
+    cards: CardSkeletons  # each worker fills its own copy, for the trees it builds
 
 
 _JOB: _Job | None = None  # set before workers fork, so they inherit it instead of a pickle
@@ -128,7 +130,7 @@ def build_site(
     texts = TextStore(spool=True)
     try:
         collection = collect(items, settings.visibility, texts)
-        job = _Job(out_dir, collection, theme, settings)
+        job = _Job(out_dir, collection, theme, settings, CardSkeletons(theme))
         if workers is None:
             workers = 2 if len(collection.views) >= PARALLEL_FROM else 1
         parts = [*UI_LANGUAGES, *ITEM_PARTS, ROOT_PART]
@@ -149,6 +151,7 @@ def build_site(
         seconds=time.perf_counter() - started,
         search=outcome,
         search_seconds=search_seconds,
+        workers_peak_kb=max((r.max_rss_kb for r in results if r.pid != os.getpid()), default=0),
     )
     save_state(out_dir, {
         "key": state_key, "items_version": items_version, "items": report.items,
@@ -192,7 +195,7 @@ def _run_part(part: str) -> PartResult:
         ItemPagesBuilder(job.collection, renderers, writer, shard, ITEM_SHARDS, item_json).build()
     else:
         renderer = PageRenderer(job.theme, job.settings, part)
-        TreeBuilder(job.collection, renderer, writer).build()
+        TreeBuilder(job.collection, renderer, writer, job.cards).build()
     _prune(writer, part)
     writer.finish()
     touched = (*writer.changed, *writer.removed_paths)

@@ -307,10 +307,92 @@ class PageRenderer:
         return frame
 
 
+class _Slots(dict[str, str]):
+    """A catalogue's strings as placeholders: `t.badge_featured` → "\x02t.badge_featured\x02"."""
+
+    def __missing__(self, key: str) -> str:
+        return f"\x02t.{key}\x02"
+
+
+_SLOT = re.compile("\x02([^\x02]+)\x02")
+
+
+class CardSkeletons:
+    """Each story's card rendered once per page direction with every interface-language label
+    as a placeholder, then filled in per tree: a worker building several trees renders each
+    card once, not once per tree. (So `_card.html` uses labels and `t` as text only.)"""
+
+    def __init__(self, theme: Theme) -> None:
+        self.theme = theme
+        self._skeletons: dict[tuple[str, bool], str] = {}
+
+    def card(self, view: ItemView, renderer: PageRenderer, context: Mapping[str, Any]) -> str:
+        rtl = renderer.L.rtl
+        key = (view.fingerprint, rtl)
+        skeleton = self._skeletons.get(key)
+        if skeleton is None:
+            skeleton = self._skeletons[key] = self.theme.render_fragment(
+                "_card.html", {**context, "item": view, "labels": symbolic_labels(view, rtl),
+                               "t": _Slots()},
+            )  # fmt: skip
+        values = slot_values(renderer.labels(view))
+        L = renderer.L
+
+        def fill(match: re.Match[str]) -> str:
+            name = match[1]
+            if name.startswith("t."):
+                return str(escape(L.ui[name[2:]]))
+            return values[name]
+
+        return _SLOT.sub(fill, skeleton)
+
+
+def symbolic_labels(view: ItemView, page_rtl: bool) -> ItemLabels:
+    """An item's labels as placeholders (what `slot_values` fills in), its directions real."""
+    return ItemLabels(
+        published="\x02published\x02" if view.published else None,
+        updated="\x02updated\x02" if view.updated else None,
+        source="\x02source\x02",
+        language="\x02language\x02",
+        topics=tuple((slug, f"\x02topic{n}\x02") for n, slug in enumerate(view.topics)),
+        countries=tuple(
+            (code.lower(), f"\x02country{n}\x02") for n, code in enumerate(view.countries)
+        ),
+        translations=tuple(
+            (link.href, link.lang.code, f"\x02translation{n}\x02")
+            for n, link in enumerate(view.translations)
+        ),
+        read_original="\x02read_original\x02",
+        title_dir=direction_against(view.title_lang, page_rtl),
+        text_dir=direction_against(view.lang, page_rtl),
+    )
+
+
+def slot_values(labels: ItemLabels) -> dict[str, str]:
+    """The escaped label texts for the placeholders of `symbolic_labels`."""
+    values = {
+        "published": labels.published or "",
+        "updated": labels.updated or "",
+        "source": labels.source,
+        "language": labels.language,
+        "read_original": labels.read_original,
+    }
+    values.update((f"topic{n}", label) for n, (_, label) in enumerate(labels.topics))
+    values.update((f"country{n}", name) for n, (_, name) in enumerate(labels.countries))
+    values.update((f"translation{n}", name) for n, (_, _, name) in enumerate(labels.translations))
+    return {name: str(escape(text)) for name, text in values.items()}
+
+
 class TreeBuilder:
     """Renders and writes one interface language's tree through `writer`."""
 
-    def __init__(self, collection: Collection, renderer: PageRenderer, writer: SiteWriter) -> None:
+    def __init__(
+        self,
+        collection: Collection,
+        renderer: PageRenderer,
+        writer: SiteWriter,
+        skeletons: CardSkeletons | None = None,
+    ) -> None:
         self.collection = collection
         self.views = collection.views
         self.renderer = renderer
@@ -319,6 +401,7 @@ class TreeBuilder:
         self.code = renderer.code
         self.L = renderer.L
         self.writer = writer
+        self.skeletons = skeletons or CardSkeletons(renderer.theme)
         self._cards: dict[int, bytes] = {}
 
     def build(self) -> None:
@@ -482,11 +565,8 @@ class TreeBuilder:
         """One item's card for listing pages (UTF-8), rendered and encoded once per tree."""
         card = self._cards.get(index)
         if card is None:
-            view = self.views[index]
-            html = self.theme.render_fragment("_card.html", {
-                "item": view, "labels": self.renderer.labels(view), "t": self.L.ui,
-                "base": LISTING_BASE, "root": LISTING_ROOT, "level": 2,
-            })  # fmt: skip
+            context = {"base": LISTING_BASE, "root": LISTING_ROOT, "level": 2}
+            html = self.skeletons.card(self.views[index], self.renderer, context)
             card = self._cards[index] = html.encode("utf-8")
         return card
 

@@ -62,7 +62,8 @@ class Manifest:
     def dumps(self) -> bytes:
         pages = {key: f"{source} {digest}" for key, (source, digest) in sorted(self.pages.items())}
         document = {"version": MANIFEST_VERSION, "build": self.build, "pages": pages}
-        return json.dumps(document, ensure_ascii=False, indent=0).encode("utf-8")
+        # A line per page, by json's C encoder (an indent would take the pure-Python one).
+        return json.dumps(document, ensure_ascii=False, separators=(",\n", ":")).encode("utf-8")
 
 
 def load_state(out_dir: Path) -> dict[str, object]:
