@@ -205,7 +205,8 @@ def child_build(db_path: Path, out: Path, search: bool, versioned: bool) -> None
     db = store.open_db(db_path)
     started = time.perf_counter()
     report = build_site(
-        store.iter_items(db, statuses=SHOWN), out, now=datetime.now(UTC), search=search,
+        store.iter_items(db, statuses=SHOWN, ordered=False), out, now=datetime.now(UTC),
+        search=search,
         items_version=items_version(db) if versioned else None,
     )  # fmt: skip
     wall = time.perf_counter() - started
@@ -355,10 +356,9 @@ def _line(label: str, result: dict[str, Any]) -> None:
     print(
         f"  {label}: {result['wall']:.1f} s wall (site {site_seconds:.1f} s{search}); "
         f"{result['written']:,} written, {result['unchanged']:,} unchanged, "
-        f"{result['removed']:,} removed; peak RSS {result['rss_kb'] / 1024:,.0f} MiB, "
-        f"largest build worker {result['workers_rss_kb'] / 1024:,.0f} MiB (pages shared with "
-        f"the main process counted in both), largest child incl. Pagefind "
-        f"{result['children_rss_kb'] / 1024:,.0f} MiB"
+        f"{result['removed']:,} removed; peak RSS: main {result['rss_kb'] / 1024:,.0f} MiB, "
+        f"largest build worker {result['workers_rss_kb'] / 1024:,.0f} MiB, "
+        f"largest child (Pagefind when it ran) {result['children_rss_kb'] / 1024:,.0f} MiB"
     )
 
 

@@ -173,7 +173,7 @@ def _do_build(config: Config, out: Path) -> Path:
     site = config.site
     try:
         report = build_site(
-            store.iter_items(db, statuses=("candidate", "approved", "featured")),
+            store.iter_items(db, statuses=("candidate", "approved", "featured"), ordered=False),
             out,
             now=_now(),
             site_title=site.title,

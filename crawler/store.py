@@ -263,16 +263,19 @@ def get_by_url(db: Database, canonical_url: str) -> dict[str, Any] | None:
     return _from_row(row) if row else None
 
 
-def iter_items(db: Database, *, statuses: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
-    """Items newest first, optionally only those with the given editor statuses."""
+def iter_items(
+    db: Database, *, statuses: Iterable[str] | None = None, ordered: bool = True
+) -> Iterator[dict[str, Any]]:
+    """Items newest first (in storage order when not `ordered`: the site build sorts them
+    itself, and SQLite's sort of whole rows costs it a second at 100,000), optionally only
+    those with the given editor statuses."""
     where, params = "", []
     if statuses is not None:
         params = list(statuses)
         where = " where status in ({})".format(", ".join("?" for _ in params))
     # A plain cursor: at 100,000 items sqlite-utils' row dicts cost as much as the query.
-    cursor = db.execute(
-        f"select * from items{where} order by coalesce(published, crawled_at) desc, id", params
-    )
+    order = " order by coalesce(published, crawled_at) desc, id" if ordered else ""
+    cursor = db.execute(f"select * from items{where}{order}", params)
     names = [column[0] for column in cursor.description]
     for row in cursor:
         yield _decoded(dict(zip(names, row, strict=True)))

@@ -126,3 +126,17 @@ def test_a_stored_page_failing_later_loses_nothing(db: Any, now: datetime) -> No
     store.mark_failed(db, url, "un-news", "HTTP 503", {}, now)
     assert store.get_by_url(db, record()["canonical_url"]) is not None
     assert url in store.known_pages(db)
+
+
+def test_items_come_newest_first_or_all_the_same_in_storage_order(db: Any, now: datetime) -> None:
+    for day in (3, 1, 2):
+        url = f"https://news.un.org/en/story/2025/03/{day}"
+        published = f"2025-03-0{day}T00:00:00+00:00"
+        store.upsert_record(db, record(url=url, canonical_url=url, published=published), now)
+
+    newest_first = [item["published"][:10] for item in store.iter_items(db)]
+    unordered = [item["published"][:10] for item in store.iter_items(db, ordered=False)]
+
+    assert newest_first == ["2025-03-03", "2025-03-02", "2025-03-01"]
+    assert sorted(unordered) == sorted(newest_first)
+    assert all(isinstance(item["topics"], list) for item in store.iter_items(db, ordered=False))
