@@ -3,6 +3,7 @@ and the fast page assembly gives exactly the bytes of a whole-template render.""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from collections.abc import Iterator
@@ -237,6 +238,8 @@ def test_pages_assembled_from_the_frame_equal_whole_template_renders(code: str) 
         ("item.html", f"items/{view.id}.html", title, "item", item_page(view, others), ()),
         ("item.html", f"items/{view.id}.html", title, "item", item_page(view, others), own),
         ("item.html", "items/d4.html", "Story <d4>", "item", item_page(alone, []), own_alone),
+        ("item.html", "items/d4.html", "Story <d4>", "item", item_page(alone, []),
+         tuple(dataclasses.replace(a, current=False) for a in own_alone)),
         ("index.html", "index.html", settings.site_title, "home",
          {"featured": others[:1], "latest": [(view, labels(view))]}, ()),
         ("listing.html", "topic/x/page-2.html", "Topic", "browse",

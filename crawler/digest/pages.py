@@ -168,7 +168,7 @@ class PageRenderer:
         self.settings = settings
         self.code = code
         self.L: Catalogue = theme.catalogues[code]
-        self._frames: dict[tuple[int, str, str], str] = {}
+        self._frames: dict[tuple[int, str, str | None], str] = {}
         partials = theme.env.get_template("_partials.html").module
         self._hreflang_links: Callable[[tuple[Alternate, ...]], str] = partials.hreflang_links  # type: ignore[attr-defined]
         self._topics: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
@@ -249,8 +249,12 @@ class PageRenderer:
         values = {**self.context(chrome), **context}
         head = self.theme.render_block(template, "head", values)
         content = self.theme.render_block(template, "content", values)
-        current = next((a.code for a in chrome.alternates if a.current), "")
-        frame = self._frame(chrome.path.count("/") + 1, chrome.section, current)
+        own = (
+            next((a.code for a in chrome.alternates if a.current), "")
+            if chrome.alternates
+            else None
+        )
+        frame = self._frame(chrome.path.count("/") + 1, chrome.section, own)
         frame = frame.replace(_TITLE, str(escape(chrome.title))).replace(_PATH, chrome.path)
         if chrome.alternates:
             hrefs = {a.code: str(escape(a.href)) for a in chrome.alternates}
@@ -282,17 +286,17 @@ class PageRenderer:
             alternates=links,
         )
 
-    def _frame(self, depth: int, section: str, own_switcher: str) -> str:
-        """The frame for pages at `depth` in `section`. `own_switcher`: "" for the tree's
-        own switcher (the same path in every tree), else the code marked current in a
-        switcher of the page's own, whose links and head alternates are left as placeholders."""
+    def _frame(self, depth: int, section: str, own_switcher: str | None) -> str:
+        """The frame for pages at `depth` in `section`. `own_switcher`: None for the tree's
+        switcher (the same path in every tree); for a switcher of the page's own, the code
+        it marks current ("" for none), its links and head alternates left as placeholders."""
         key = (depth, section, own_switcher)
         frame = self._frames.get(key)
         if frame is None:
             folders = "x/" * (depth - 1)
             chrome = self._make_chrome(folders + _PATH, _TITLE, section, alternates=True)
             own: dict[str, Any] = {}
-            if own_switcher:
+            if own_switcher is not None:
                 alternates = tuple(
                     replace(a, href=f"\x01A{a.code}\x01", current=a.code == own_switcher)
                     for a in chrome.alternates
