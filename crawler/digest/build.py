@@ -198,13 +198,12 @@ def _run_part(part: str) -> PartResult:
         TreeBuilder(job.collection, renderer, writer, job.cards).build()
     _prune(writer, part)
     writer.finish()
-    touched = (*writer.changed, *writer.removed_paths)
     return PartResult(
         part=part,
         written=writer.written,
         unchanged=writer.unchanged,
         removed=writer.removed,
-        index_changed=part in ITEM_PARTS and any(p.endswith(".html") for p in touched),
+        index_changed=part in ITEM_PARTS and writer.pages_touched,
         seconds=time.perf_counter() - started,
         pid=os.getpid(),
         max_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,

@@ -1,7 +1,7 @@
 """The only code that touches the output folder.
 
-Pages are claimed before they are written, so two pages mapping to one file are refused
-(compared case-insensitively, as a FAT-formatted USB stick or macOS would). Every file is
+Two pages mapping to one file are refused (compared case-insensitively, as a FAT-formatted
+USB stick or macOS would). Every file is
 written atomically (temp file in the same folder + `os.replace`) and only when its bytes
 changed, so a rebuild with nothing new writes nothing. (A file that is not there yet is
 created in place.)
@@ -22,7 +22,7 @@ import logging
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -107,10 +107,8 @@ class SiteWriter:
         self.written = 0
         self.unchanged = 0
         self.removed = 0
-        self.changed: list[str] = []
-        self.removed_paths: list[str] = []
-        self._claimed: dict[str, str] = {}
-        self._done: set[str] = set()
+        self.pages_touched = False  # an .html file written or removed (search must re-index)
+        self._done: dict[str, str] = {}  # the file system's key of each path → the path
         previous = Manifest.load(self.manifest_path) if part else None
         self.previous = previous
         self._trusted = previous is not None and previous.build == build
@@ -119,11 +117,6 @@ class SiteWriter:
     @property
     def manifest_path(self) -> Path:
         return self.out_dir / MANIFEST_FOLDER / f"{self.part}.json"
-
-    def claim(self, paths: Iterable[str]) -> None:
-        """Reserve output paths up front, so a collision is refused before any file is written."""
-        for path in paths:
-            self._claim(path)
 
     def would_keep(self, path: str, source: str) -> bool:
         """True when the last build made `path` from `source` (nothing is marked)."""
@@ -158,26 +151,19 @@ class SiteWriter:
             # operations as a rename; a build that dies mid-write leaves a file no manifest
             # vouches for, so the next build compares its bytes and rewrites it).
             if _create(target, data):
-                self.written += 1
-                self.changed.append(path)
+                self._wrote(path)
                 return True
             if _holds_bytes(target, data):
                 self.unchanged += 1
                 return False
         _replace_atomically(target, data)
-        self.written += 1
-        self.changed.append(path)
-        logger.debug("wrote %s", target)
+        self._wrote(path)
         return True
 
-    def keep(self, paths: Iterable[str]) -> None:
-        """Carry files another step owns (left untouched this build) into the new manifest."""
-        if self.previous is None:
-            return
-        for path in paths:
-            if path in self.previous.pages:
-                self.manifest.pages[path] = self.previous.pages[path]
-                self._done.add(_key(path))
+    def _wrote(self, path: str) -> None:
+        self.written += 1
+        self.pages_touched = self.pages_touched or path.endswith(".html")
+        logger.debug("wrote %s", path)
 
     def prune_stale(self) -> int:
         """Remove files the last build wrote (per the manifest) that this build did not."""
@@ -219,7 +205,7 @@ class SiteWriter:
         except FileNotFoundError:
             return
         self.removed += 1
-        self.removed_paths.append(path.relative_to(self.out_dir).as_posix())
+        self.pages_touched = self.pages_touched or target.endswith(".html")
         logger.info("removed stale file %s", path)
         parent = path.parent
         while parent != self.out_dir and not any(parent.iterdir()):
@@ -227,20 +213,13 @@ class SiteWriter:
             parent = parent.parent
 
     def _mark_done(self, path: str) -> None:
+        """Refuse a second file at one path (as a case-insensitive file system sees paths)."""
         key = _key(path)
         if key in self._done:
-            raise OutputCollisionError(f"{path!r} would overwrite {self._claimed.get(key, path)!r}")
-        if key not in self._claimed:
-            self._claim(path)
-        self._done.add(key)
-
-    def _claim(self, path: str) -> None:
-        key = _key(path)
-        if key in self._claimed:
             raise OutputCollisionError(
-                f"two pages map to one file: {self._claimed[key]!r} and {path!r}"
+                f"two pages map to one file: {self._done[key]!r} and {path!r}"
             )
-        self._claimed[key] = path
+        self._done[key] = path
 
     def _target(self, path: str) -> str:
         """The file for a checked relative path (a string: pathlib costs more than a write)."""
@@ -333,16 +312,9 @@ def _replace_atomically(target: str | Path, data: bytes) -> None:
     """
     folder = os.path.dirname(target)
     temporary = os.path.join(folder, f".{os.path.basename(target)}.{os.getpid()}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    if not _create(temporary, data):
+        raise FileExistsError(f"temporary file left by this process: {temporary}")
     try:
-        handle = os.open(temporary, flags, FILE_MODE)
-    except FileNotFoundError:
-        os.makedirs(folder, exist_ok=True)
-        handle = os.open(temporary, flags, FILE_MODE)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            os.fchmod(stream.fileno(), FILE_MODE)  # whatever the umask: a web server reads it
-            stream.write(data)
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
