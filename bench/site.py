@@ -189,15 +189,6 @@ def _decide(db: Any, rng: random.Random, now: datetime) -> None:
             store.set_editor_fields(db, item["id"], {"status": status}, "bench", now)
 
 
-def items_version(db: Any) -> str:
-    """`crawler.store.items_version(db)` once the store has it; until then the same query here."""
-    if hasattr(store, "items_version"):
-        return str(store.items_version(db))
-    count, changed = db.execute("select count(*), max(last_changed) from items").fetchone()
-    decisions = db.execute("select max(id) from decisions").fetchone()[0]
-    return f"{count}:{changed}:{decisions}"
-
-
 def child_build(db_path: Path, out: Path, search: bool, versioned: bool) -> None:
     """One build, in this (child) process; prints its report and memory as JSON."""
     from crawler.digest import build_site
@@ -207,7 +198,7 @@ def child_build(db_path: Path, out: Path, search: bool, versioned: bool) -> None
     report = build_site(
         store.iter_items(db, statuses=SHOWN, ordered=False), out, now=datetime.now(UTC),
         search=search,
-        items_version=items_version(db) if versioned else None,
+        items_version=store.items_version(db) if versioned else None,
     )  # fmt: skip
     wall = time.perf_counter() - started
     own = peak_rss_kb()

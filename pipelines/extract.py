@@ -92,8 +92,13 @@ class _Page:
     jsonld: list[dict[str, Any]]
     headline: HtmlElement | None
     title: str | None
-    language: str | None
+    html_lang: str | None  # as the page writes it ("en-US": the region tells 03/04 apart)
     guessed: dict[str, Any]  # trafilatura's metadata: title, date, description, author, image
+
+    @property
+    def language(self) -> str | None:
+        """The primary language subtag ("en")."""
+        return self.html_lang.split("-")[0].lower() if self.html_lang else None
 
 
 def extract(html: str | bytes, url: str, rules: SiteRules | None = None) -> Extracted:
@@ -101,7 +106,6 @@ def extract(html: str | bytes, url: str, rules: SiteRules | None = None) -> Extr
     tree = parse_html(html)
     rules = rules or SiteRules()
     page = _read_page(tree, url, rules)
-    html_lang = _clean(tree.get("lang") or tree.get("xml:lang"))
     dates = _date_candidates(tree, page.meta, page.jsonld, rules)
     canonical = _link_href(tree, "canonical", url)
     alternates = _alternates(tree, url)
@@ -118,7 +122,7 @@ def extract(html: str | bytes, url: str, rules: SiteRules | None = None) -> Extr
         raise ExtractionError("no article text found")
     if page.guessed.get("date"):
         dates.append(("published", page.guessed["date"], "trafilatura"))
-    dates += _visible_dates([*filter(None, shown), *cleaned.removed_as("date")], page.language)
+    dates += _visible_dates([*filter(None, shown), *cleaned.removed_as("date")], page.html_lang)
     description = _clean(page.meta.get("og:description") or page.meta.get("description"))
     description = description or _clean(page.guessed.get("description"))
     return Extracted(
@@ -128,7 +132,7 @@ def extract(html: str | bytes, url: str, rules: SiteRules | None = None) -> Extr
         authors=_authors(page.jsonld, page.guessed.get("author")),
         image=_absolute(url, page.meta.get("og:image") or page.guessed.get("image")),
         canonical=canonical,
-        html_lang=html_lang,
+        html_lang=page.html_lang,
         alternates=alternates,
         date_candidates=dates,
         first_paragraph=first_paragraph(cleaned.lines),
@@ -146,7 +150,7 @@ def _read_page(tree: HtmlElement, url: str, rules: SiteRules) -> _Page:
     title = _title(tree, headline, meta, jsonld)
     title = title or _clean(strip_site_suffix(guessed.get("title"), meta.get("og:site_name")))
     lang = _clean(tree.get("lang") or tree.get("xml:lang"))
-    return _Page(meta, jsonld, headline, title, _primary(lang), guessed)
+    return _Page(meta, jsonld, headline, title, lang, guessed)
 
 
 def _article_text(tree: HtmlElement, url: str) -> str:
@@ -156,10 +160,6 @@ def _article_text(tree: HtmlElement, url: str) -> str:
         return ""
     found: dict[str, Any] = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     return (found.get("text") or "").strip()
-
-
-def _primary(tag: str | None) -> str | None:
-    return tag.split("-")[0].lower() if tag else None
 
 
 def _visible_dates(lines: Sequence[str], language: str | None) -> list[tuple[str, str, str]]:
@@ -464,12 +464,3 @@ def _body_tree(tree: HtmlElement, rules: SiteRules) -> HtmlElement:
                 body.append(match)
             return load_html(etree.tostring(wrapper, encoding="unicode"))
     return tree
-
-
-def _drop_xpaths(rules: SiteRules) -> list[str] | None:
-    if not rules.drop:
-        return None
-    from cssselect import GenericTranslator
-
-    translator = GenericTranslator()
-    return [translator.css_to_xpath(selector) for selector in rules.drop]

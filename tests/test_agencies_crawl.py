@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from crawler.config import DEFAULTS_PATH, load_config
 from tests.conftest import SAMPLE_ARCHIVE, run_cli
 
 AGENCIES = json.loads((SAMPLE_ARCHIVE / "EXPECTED-agencies.json").read_text(encoding="utf-8"))
@@ -117,9 +118,10 @@ def test_a_second_nightly_asks_for_no_story_page_and_changes_nothing(
     assert result.returncode == 0, result.stderr
     assert items(work / "data/news.db") == before
     assert "total: 0 new, 0 updated, 0 unchanged, 0 failed" in result.stdout
-    for line in result.stdout.splitlines():
-        if " requests, " in line:
-            requests = int(line.split(": ", 1)[1].split(" requests")[0])
-            not_modified = int(line.split("requests, ")[1].split(" not modified")[0])
-            assert requests == not_modified + 1, line  # robots.txt, then only 304s
+    sources = [line for line in result.stdout.splitlines() if " requests, " in line]
+    assert len(sources) == len(load_config(DEFAULTS_PATH).sources)  # a line for every source
+    for line in sources:
+        requests = int(line.split(": ", 1)[1].split(" requests")[0])
+        not_modified = int(line.split("requests, ")[1].split(" not modified")[0])
+        assert requests == not_modified + 1, line  # robots.txt, then only 304s
     assert "site: 0 files written" in result.stdout

@@ -12,7 +12,6 @@ from crawler.cli import cli
 from tests.conftest import SAMPLE_ARCHIVE
 
 COMMANDS = sorted(cli.commands)
-KAZAKH_STORY = SAMPLE_ARCHIVE / "news.un.org/ru/story/2025/02/1459987.html"
 
 
 def invoke(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]

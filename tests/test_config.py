@@ -52,12 +52,6 @@ SOURCE = (
 )
 
 
-SOURCE = (
-    "[sources.un-news]\nspider = '{spider}'\nlanguages = ['en']\n"
-    "allowed_domains = []\nfeeds = ['x']\n"
-)
-
-
 @pytest.mark.parametrize(
     ("text", "names"),
     [

@@ -128,6 +128,23 @@ def test_visible_dateline_becomes_a_date_candidate() -> None:
     assert ("published", "2025-09-26", "dateline") in page.date_candidates
 
 
+@pytest.mark.parametrize(("lang", "day"), [("en-US", "2025-03-04"), ("en-GB", "2025-04-03")])
+def test_a_numeric_dateline_is_read_by_the_region_of_the_pages_language(
+    lang: str, day: str
+) -> None:
+    body = "<p>" + "Children learn about peace and rights in school every day. " * 8 + "</p>"
+    html = f"""<html lang="{lang}"><head><title>T</title></head><body><article>
+<h1>School news in the valley</h1><p>03/04/2025</p>{body}{body}</article></body></html>"""
+
+    page = extract(html, "https://example.org/news/a")
+
+    assert [d for d in page.date_candidates if d[2] == "dateline"][0] == (
+        "published",
+        day,
+        "dateline",
+    )
+
+
 # --- unit tests of the cleanup, per language -------------------------------------------------
 
 LAST_UPDATE_LINES = [

@@ -1,8 +1,10 @@
 """The build: collect the items once, then write each part of the site, then index it.
 
-Parts are independent — the root files (language chooser, JSON, feeds, sitemap, static) and
-one tree per interface language — so they run in forked worker processes on a large site;
-each part has its own writer and manifest. Pagefind runs last, and only when an indexed page
+Parts are independent — one tree per interface language (listings, home and fixed pages),
+eight shards of the stories (each story's page, in its own tree, and its JSON), and the root
+files (language chooser, feeds, sitemap, static) — so they run in forked worker processes on
+a large site; each part has its own writer and manifest. Pagefind runs last, and only when an
+indexed page
 changed.
 """
 
@@ -104,7 +106,7 @@ def build_site(
     `show_candidates`/`candidate_threshold`: whether unreviewed candidates with at least that
     relevance are shown (marked "Unreviewed"). `search`: run Pagefind when an item page
     changed. `base_url`: the site's public address, for absolute links in feeds and the
-    sitemap. `workers`: processes for the page trees (default: 2 from 2,000 stories).
+    sitemap. `workers`: processes for the parts (default: 2 from 2,000 stories).
     `items_version`: a token from the store that changes whenever any item or editor decision
     may have changed; when it equals the last complete build's (and templates, settings and
     code are the same), the build returns at once without reading `items`.

@@ -21,7 +21,7 @@ from typing import Any
 
 from .context import Collection, ItemView
 from .i18n import DEFAULT_UI, UI_LANGUAGES
-from .pages import Settings, tree_paths
+from .pages import Settings, listing_name, tree_paths
 from .render import Theme
 from .writer import SiteWriter
 
@@ -31,7 +31,6 @@ ROOT_LATEST = 30
 FEED_SIZE = 50
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, the protocol's limit
 ROOT_INDEX = "index.html"
-JSON_FOLDER = "items"
 FEEDS_FOLDER = "feeds"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/gced-news/gced-news")
@@ -131,7 +130,7 @@ class RootBuilder:
         self._write_feed(f"{FEEDS_FOLDER}/all.xml", self.L.ui["feed_all"], range(len(self.views)))
         for kind in ("language", "topic"):
             for key, indexes in sorted(self.collection.listings[kind].items()):
-                name = self._listing_name(kind, key, indexes)
+                name = listing_name(self.L, self.views, kind, key, indexes, inline=True)
                 title = self.L.text(f"listing_{kind}", name=name)
                 self._write_feed(f"{FEEDS_FOLDER}/{kind}/{key}.xml", title, indexes)
 
@@ -212,11 +211,6 @@ class RootBuilder:
         if self.settings.base_url:
             return self.settings.base_url.rstrip("/") + "/" + path
         return "../" * depth + path
-
-    def _listing_name(self, kind: str, key: str, indexes: Sequence[int]) -> str:
-        if kind == "language":
-            return self.L.language(self.views[indexes[0]].lang.code, inline=True)
-        return self.L.topic(key)
 
 
 def _chunks(urls: Iterator[str], size: int) -> Iterator[list[str]]:

@@ -582,15 +582,7 @@ class TreeBuilder:
         return self.L.text(f"listing_{kind}", name=self.listing_name(kind, key, indexes, True))
 
     def listing_name(self, kind: str, key: str, indexes: Sequence[int], inline: bool) -> str:
-        if kind == "language":
-            return self.L.language(self.views[indexes[0]].lang.code, inline=inline)
-        if kind == "source":
-            return self.L.source(key)
-        if kind == "topic":
-            return self.L.topic(key)
-        if kind == "country":
-            return self.L.country(key)
-        return self.L.month(key, inline=inline)
+        return listing_name(self.L, self.views, kind, key, indexes, inline)
 
     def entries(self, kind: str, prefix: str) -> list[Entry]:
         """The listings of one kind, most stories first (months newest first)."""
@@ -679,6 +671,26 @@ class ItemPagesBuilder:
             duplicates=[(other, renderer.labels(other)) for other in duplicates],
         )
         self.writer.write(view.page, html.encode("utf-8"), source)
+
+
+def listing_name(
+    L: Catalogue,
+    views: Sequence[ItemView],
+    kind: str,
+    key: str,
+    indexes: Sequence[int],
+    inline: bool,
+) -> str:
+    """A listing's name in `L`'s language; `inline` for use inside a sentence."""
+    if kind == "language":  # the key is lower case: the tag as written comes from a story
+        return L.language(views[indexes[0]].lang.code, inline=inline)
+    if kind == "source":
+        return L.source(key)
+    if kind == "topic":
+        return L.topic(key)
+    if kind == "country":
+        return L.country(key)
+    return L.month(key, inline=inline)
 
 
 def story_versions(members: Sequence[ItemView]) -> dict[str, ItemView]:

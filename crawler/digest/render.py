@@ -20,6 +20,7 @@ from .i18n import Catalogue, load_catalogues
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "site_templates"
 STATIC_FOLDER = "static"
+REVIEW_FOLDER = "review"  # the editor's desk (crawler/review.py): not part of the site
 PAGE_TEMPLATES = (
     "index.html",
     "item.html",
@@ -58,8 +59,8 @@ class Theme:
         return self.env.get_template(template).render(**context)
 
     def render_fragment(self, template: str, context: Mapping[str, Any]) -> str:
-        """A partial template (a card) from its own variables only: no Jinja globals, which
-        spares merging them into a fresh context for each of a million fragments."""
+        """A partial template (a card) from its own variables only: no Jinja globals to merge
+        into a fresh context for each of a hundred thousand fragments."""
         compiled = self.env.get_template(template)
         return "".join(compiled.root_render_func(compiled.new_context(dict(context), shared=True)))
 
@@ -119,7 +120,8 @@ def _fingerprint(folder: Path) -> str:
     hasher = hashlib.blake2b(digest_size=12)
     for base in (folder, _CODE_DIR):
         for path in sorted(base.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
+            skipped = "__pycache__" in path.parts or path.parts[len(base.parts)] == REVIEW_FOLDER
+            if path.is_file() and not skipped:
                 hasher.update(path.relative_to(base).as_posix().encode())
                 hasher.update(path.read_bytes())
     return hasher.hexdigest()
