@@ -279,19 +279,17 @@ def extract(
     ctx: click.Context, file: Path, url: str, source_name: str | None, language: str | None
 ) -> None:
     """Print the JSON record extracted from one saved page."""
-    from pipelines import ExtractionError, process_page
+    from pipelines import ExtractionError, process_fetched
 
     config = _config(ctx)
-    rules = None
+    source = None
     if source_name:
         try:
-            rules = config.source(source_name).rules
+            source = config.source(source_name)
         except ConfigError as exc:
             raise click.ClickException(str(exc)) from exc
     try:
-        record = process_page(
-            file.read_bytes(), url, source=source_name or "", language=language, rules=rules
-        )
+        record = process_fetched(file.read_bytes(), url, source, language=language)
     except ExtractionError as exc:
         raise click.ClickException(f"{file}: {exc}") from exc
     click.echo(json.dumps(record, ensure_ascii=False, indent=2))

@@ -10,7 +10,7 @@ from typing import Any
 from crawler import store
 from crawler.config import Config
 from crawler.replay import read_archive
-from pipelines import ExtractionError, process_page
+from pipelines import ExtractionError, process_fetched
 
 logger = logging.getLogger(__name__)
 
@@ -29,12 +29,12 @@ def reprocess(config: Config, db: Any, now: datetime) -> Counter[str]:
             continue
         source = config.sources.get(meta["source"])
         try:
-            record = process_page(
+            record = process_fetched(
                 recorded.body,
                 recorded.url,
-                source=meta.get("publisher") or meta["source"],
-                rules=source.rules if source else None,
-                country=source.country if source else None,
+                source,
+                requested_url=meta.get("requested_url"),
+                content_type=recorded.header("Content-Type"),
                 now=lambda: now,
                 **meta.get("hints", {}),
             )
@@ -42,6 +42,7 @@ def reprocess(config: Config, db: Any, now: datetime) -> Counter[str]:
             logger.warning("no article at %s: %s", recorded.url, exc)
             counts["failed"] += 1
             continue
-        record["url"] = meta.get("requested_url") or recorded.url
+        if not source:
+            record["source"] = meta.get("publisher") or meta["source"]
         counts[store.upsert_record(db, record, now)] += 1
     return counts

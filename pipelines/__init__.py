@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.config import SiteRules
+from crawler.config import SiteRules, SourceConfig
 from pipelines import dates, dedup, topics
 from pipelines.extract import ExtractionError, extract
 from pipelines.language import detect_fields, normalise_tag
@@ -26,6 +26,35 @@ def url_language(url: str) -> str | None:
     """The language segment a URL starts with (``/ru/story/...`` → ``ru``), if any."""
     match = _URL_LANG.match(urlsplit(url).path)
     return normalise_tag(match.group(1)) if match else None
+
+
+def process_fetched(
+    html: str | bytes,
+    url: str,
+    source: SourceConfig | None,
+    *,
+    requested_url: str | None = None,
+    content_type: str | None = None,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    **hints: Any,
+) -> dict[str, Any]:
+    """A page fetched for a configured source (by a crawl, from the raw archive, or saved by
+    hand) → its record: named after the source's publisher, with its site rules and
+    country, and the URL that was asked for (``url`` is where the page was found).
+    Raises ExtractionError for a page that is not HTML or holds no article."""
+    if content_type and "html" not in content_type.lower():
+        raise ExtractionError(f"not HTML ({content_type})")
+    record = process_page(
+        html,
+        url,
+        source=source.publisher if source else "",
+        rules=source.rules if source else None,
+        country=source.country if source else None,
+        now=now,
+        **hints,
+    )
+    record["url"] = requested_url or url
+    return record
 
 
 def process_page(

@@ -1,4 +1,4 @@
-"""The thin Scrapy adapters around ``process_page`` and the store."""
+"""The thin Scrapy adapters around ``process_fetched`` and the store."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from crawler import store
 from crawler.items import EntryPointState, FetchFailure, RawPage
 from crawler.replay import ArchiveWriter
-from pipelines import ExtractionError, process_page
+from pipelines import ExtractionError, process_fetched
 
 logger = logging.getLogger(__name__)
 
@@ -39,23 +39,18 @@ class ProcessPagePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, RawPage):
             return item
-        source = self.sources[item.source]
-        content_type = item.headers.get("Content-Type", "text/html")
         try:
-            if "html" not in content_type.lower():
-                raise ExtractionError(f"not HTML ({content_type})")
-            record = process_page(
+            record = process_fetched(
                 item.html(),
                 item.final_url,
-                source=item.publisher or item.source,
-                rules=source.rules,
-                country=source.country,
+                self.sources[item.source],
+                requested_url=item.url,
+                content_type=item.headers.get("Content-Type", "text/html"),
                 **item.entry,
             )
         except ExtractionError as exc:
             # Passed on so the store remembers the page and does not fetch it every night.
             return {"record": None, "page": item, "error": str(exc)}
-        record["url"] = item.url
         return {"record": record, "page": item}
 
 

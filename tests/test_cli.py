@@ -46,6 +46,20 @@ def test_extract_prints_the_record_of_a_saved_page() -> None:
     assert "global-citizenship" in record["topics"]
 
 
+def test_extract_with_a_source_names_its_publisher_and_country() -> None:
+    path = "www.unicef.org/kazakhstan/ru/press-releases/"
+    slug = "balalarga-arnalgan-senim-telefony-endi-onlain-chat-arkyly-da-zhumys-isteidi"
+    page = SAMPLE_ARCHIVE / f"{path}{slug}.html"
+
+    result = invoke("extract", str(page), "--url", f"https://{path}{slug}",
+                    "--source", "unicef-kazakhstan")  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert record["source"] == "unicef"
+    assert "KZ" in record["countries"]
+
+
 def test_extract_of_a_page_without_text_fails_with_one_line(tmp_path: Path) -> None:
     page = tmp_path / "empty.html"
     page.write_text("<html><body></body></html>", encoding="utf-8")
