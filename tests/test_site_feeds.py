@@ -14,7 +14,9 @@ import lxml.html
 import pytest
 
 from crawler.digest import build_site
+from crawler.digest.context import TextStore, Visibility, collect
 from crawler.digest.i18n import UI_LANGUAGES
+from crawler.digest.pages import tree_page_count, tree_paths
 from tests.test_digest import NOW, make_item
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -133,3 +135,16 @@ def test_each_story_has_a_json_file_of_its_public_fields(site: Path) -> None:
         "ru1.json",
         "zh1.json",
     ]
+
+
+def test_the_sitemap_counts_the_pages_it_lists_without_listing_them() -> None:
+    languages = ["en", "ru", "kk", "zh", "ar", ""]
+    items = [
+        make_item(f"p{n}", language=languages[n % 6], topics=["bullying"] if n % 2 else [])
+        for n in range(23)
+    ]
+    collection = collect(items, Visibility(), TextStore())
+
+    listed = sum(1 for code in UI_LANGUAGES for _ in tree_paths(collection, 5, code))
+
+    assert tree_page_count(collection, 5) == listed

@@ -8,14 +8,13 @@ import shutil
 import tomllib
 from pathlib import Path
 
-import lxml.html
 import pytest
 
 from crawler.digest import CatalogueError, build_site
 from crawler.digest.i18n import TABLES, UI_LANGUAGES, _placeholders
 from crawler.digest.render import TEMPLATES_DIR
 from pipelines.topics import load_taxonomy
-from tests.test_digest import NOW, make_item
+from tests.test_digest import NOW, make_item, parse
 
 CATALOGUES = TEMPLATES_DIR / "i18n"
 KAZAKHSTAN = ["KZ", "central-asia"]
@@ -24,10 +23,6 @@ KAZAKHSTAN = ["KZ", "central-asia"]
 def catalogue(code: str) -> dict[str, dict[str, str]]:
     with (CATALOGUES / f"{code}.toml").open("rb") as handle:
         return tomllib.load(handle)
-
-
-def parse(path: Path) -> lxml.html.HtmlElement:
-    return lxml.html.document_fromstring(path.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")

@@ -7,17 +7,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import lxml.html
 import pytest
 
 from crawler.digest import build_site
 from crawler.digest.i18n import UI_LANGUAGES
 from crawler.digest.pages import PAGE_SIZE
-from tests.test_digest import CARD_LINKS, NOW, card_of, make_item
-
-
-def parse(path: Path) -> lxml.html.HtmlElement:
-    return lxml.html.document_fromstring(path.read_text(encoding="utf-8"))
+from tests.test_digest import CARD_LINKS, NOW, card_of, make_item, parse
 
 
 def links(path: Path) -> list[str]:

@@ -258,7 +258,7 @@ def _index(collection: Collection) -> None:
     collection.listings = {kind: dict(keys) for kind, keys in listings.items()}
     collection.groups = {story: tuple(members) for story, members in groups.items()}
     collection.group_fingerprints = {
-        story: _digest("".join(collection.views[i].fingerprint for i in members))
+        story: digest("".join(collection.views[i].fingerprint for i in members))
         for story, members in collection.groups.items()
         if len(members) > 1
     }
@@ -514,5 +514,6 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+def digest(text: str) -> str:
+    """A short stable hash of `text`: what pages and listings depend on, compared between builds."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()

@@ -11,7 +11,6 @@ protocol wants absolute URLs).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from collections.abc import Iterator, Sequence
@@ -19,9 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from .context import Collection, ItemView
+from .context import Collection, ItemView, digest
 from .i18n import DEFAULT_UI, UI_LANGUAGES
-from .pages import Settings, listing_name, tree_paths
+from .pages import Settings, listing_name, tree_page_count, tree_paths
 from .render import Theme
 from .writer import SiteWriter
 
@@ -137,7 +136,7 @@ class RootBuilder:
     def _write_feed(self, path: str, title: str, indexes: Sequence[int]) -> None:
         chosen = list(indexes[:FEED_SIZE])
         fingerprints = ",".join(self.views[i].fingerprint for i in chosen)
-        source = _digest(f"{title}\0{fingerprints}")
+        source = digest(f"{title}\0{fingerprints}")
         if self.writer.is_current(path, source):
             return
         depth = path.count("/")
@@ -177,12 +176,8 @@ class RootBuilder:
         listings = self.collection.listings
         counts = repr({kind: {key: len(v) for key, v in keys.items()}
                        for kind, keys in listings.items()})  # fmt: skip
-        source = _digest(f"{self.settings.base_url}\0{ids}\0{counts}")
-        total = 1 + sum(
-            1
-            for code in UI_LANGUAGES
-            for _ in tree_paths(self.collection, self.settings.page_size, code)
-        )
+        source = digest(f"{self.settings.base_url}\0{ids}\0{counts}")
+        total = 1 + tree_page_count(self.collection, self.settings.page_size)
         files = -(-total // SITEMAP_LIMIT)
         names = ["sitemap.xml"] if files == 1 else [f"sitemap-{n}.xml" for n in range(1, files + 1)]
         if files > 1:
@@ -230,7 +225,3 @@ def _iso(moment: datetime) -> str:
 
 def _urn(name: str) -> str:
     return uuid.uuid5(_ID_NAMESPACE, name).urn
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()

@@ -17,7 +17,6 @@ Tree layout (paths relative to the tree folder):
 
 from __future__ import annotations
 
-import hashlib
 import re
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -28,7 +27,7 @@ from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
 from .charts import monthly_chart
-from .context import LISTING_KINDS, Collection, ItemView, Lang, Visibility, item_path
+from .context import LISTING_KINDS, Collection, ItemView, Lang, Visibility, digest, item_path
 from .i18n import UI_LANGUAGES, Catalogue
 from .render import Theme
 from .writer import SiteWriter
@@ -151,6 +150,18 @@ def tree_paths(collection: Collection, page_size: int, code: str) -> Iterator[st
         for key, indexes in sorted(collection.listings[kind].items()):
             for page in range(1, page_count(len(indexes), page_size) + 1):
                 yield f"{kind}/{key}/{listing_page_name(page)}"
+
+
+def tree_page_count(collection: Collection, page_size: int) -> int:
+    """How many pages all the trees hold together (what `tree_paths` yields for every tree),
+    counted without listing them."""
+    listing_pages = sum(
+        page_count(len(indexes), page_size)
+        for keys in collection.listings.values()
+        for indexes in keys.values()
+    )
+    per_tree = 1 + len(FIXED_PAGES) + listing_pages
+    return len(UI_LANGUAGES) * per_tree + len(collection.views)  # a story's page is in one tree
 
 
 class PageRenderer:
@@ -434,7 +445,7 @@ class TreeBuilder:
     ) -> None:
         path = f"{kind}/{key}/{listing_page_name(page)}"
         fingerprints = "".join([self.views[i].fingerprint for i in chunk])
-        source = _digest(f"{kind}\0{key}\0{heading}\0{page}\0{pages}\0{fingerprints}")
+        source = digest(f"{kind}\0{key}\0{heading}\0{page}\0{pages}\0{fingerprints}")
         if self._current(path, source):
             return
         title = heading if page == 1 else self.L.text("page_title_paged", title=heading, page=page)
@@ -458,7 +469,7 @@ class TreeBuilder:
         featured = [i for i, view in enumerate(self.views) if view.featured][:HOME_FEATURED]
         shown = set(featured)
         latest = [i for i in range(len(self.views)) if i not in shown][:HOME_LATEST]
-        source = _digest(
+        source = digest(
             "home\0" + ",".join(self.views[i].fingerprint for i in featured)
             + "\0" + ",".join(self.views[i].fingerprint for i in latest)
         )  # fmt: skip
@@ -477,7 +488,7 @@ class TreeBuilder:
         path = "browse.html"
         sections = [(kind, self.entries(kind, "")) for kind in LISTING_KINDS]
         sections = [(kind, entries) for kind, entries in sections if entries]
-        source = _digest(repr(sections))
+        source = digest(repr(sections))
         if self._current(path, source):
             return
         self._write(
@@ -495,7 +506,7 @@ class TreeBuilder:
              entries)
             for kind, entries in self.filter_entries()
         ]  # fmt: skip
-        source = _digest(repr(filters))
+        source = digest(repr(filters))
         if self._current(path, source):
             return
         self._write(
@@ -511,7 +522,7 @@ class TreeBuilder:
         visibility = self.settings.visibility
         threshold = _decimal(visibility.threshold, self.L)
         feeds = {kind: self.entries(kind, "../") for kind in ("language", "topic")}
-        source = _digest(repr((visibility, threshold, feeds)))
+        source = digest(repr((visibility, threshold, feeds)))
         if self._current(path, source):
             return
         self._write(
@@ -528,7 +539,7 @@ class TreeBuilder:
     def write_stats(self) -> None:
         path = "stats.html"
         counts = monthly_counts(self.views)
-        source = _digest(repr(counts))
+        source = digest(repr(counts))
         if self._current(path, source):
             return
         months, by_source, by_language = counts
@@ -769,7 +780,3 @@ def _month_range(present: list[str]) -> list[str]:
 
 def _decimal(value: float, L: Catalogue) -> str:
     return str(format_decimal(value, locale=L.locale))
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()

@@ -131,8 +131,8 @@ def test_filters_work_from_the_keyboard(page: Any, base_url: str) -> None:
     page.wait_for_function("document.querySelector('#filter-language').value !== ''")
     chosen = page.eval_on_selector("#filter-language", "select => select.value")
     page.wait_for_function(
-        "lang => [...document.querySelectorAll('#search-results h2 a')].every("
-        "a => a.lang === lang)", arg=chosen,
+        "lang => { const links = [...document.querySelectorAll('#search-results h2 a')];"
+        " return links.length > 0 && links.every(a => a.lang === lang); }", arg=chosen,
     )  # fmt: skip
 
 
