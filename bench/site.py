@@ -191,12 +191,13 @@ def _decide(db: Any, rng: random.Random, now: datetime) -> None:
 
 def child_build(db_path: Path, out: Path, search: bool, versioned: bool) -> None:
     """One build, in this (child) process; prints its report and memory as JSON."""
-    from crawler.digest import build_site
+    from crawler.digest import ITEM_FIELDS, build_site
 
     db = store.open_db(db_path)
     started = time.perf_counter()
     report = build_site(
-        store.iter_items(db, statuses=SHOWN, ordered=False), out, now=datetime.now(UTC),
+        store.iter_items(db, statuses=SHOWN, ordered=False, fields=ITEM_FIELDS),
+        out, now=datetime.now(UTC),
         search=search,
         items_version=store.items_version(db) if versioned else None,
     )  # fmt: skip
@@ -207,7 +208,8 @@ def child_build(db_path: Path, out: Path, search: bool, versioned: bool) -> None
         "wall": wall, "written": report.written, "unchanged": report.unchanged,
         "removed": report.removed, "items": report.items, "search": report.search,
         "search_seconds": report.search_seconds, "rss_kb": own, "children_rss_kb": children,
-        "workers_rss_kb": report.workers_peak_kb,
+        "workers_rss_kb": report.workers_peak_kb, "collect_seconds": report.collect_seconds,
+        "parts_seconds": report.parts_seconds,
     }))  # fmt: skip
 
 
@@ -313,7 +315,13 @@ def _estimated_payload(out: Path) -> tuple[int, int]:
 def bench(count: int, workdir: Path, search: bool) -> None:
     db_path = workdir / f"items-{count}.sqlite"
     out = workdir / f"site-{count}"
-    shutil.rmtree(out, ignore_errors=True)
+    # An earlier run's site is deleted after this run's figures, not before: on ext4 without
+    # a journal, creating files just after deleting some 100,000 costs several times more
+    # (the allocator skips recently deleted inodes), which would be charged to this build.
+    earlier = workdir / f"site-{count}.earlier"
+    if out.exists():
+        shutil.rmtree(earlier, ignore_errors=True)
+        out.rename(earlier)
     if not db_path.exists():
         # In a process of its own, so the builds do not start from its memory.
         command = [sys.executable, __file__, "--generate", str(db_path), str(count)]
@@ -336,6 +344,7 @@ def bench(count: int, workdir: Path, search: bool) -> None:
         for query in ("education", "儿童", "образование"):
             payload, requests, how = query_payload(out, query)
             print(f"  search {query!r}: {payload / 1024:,.0f} KiB in {requests} requests ({how})")
+    shutil.rmtree(earlier, ignore_errors=True)
 
 
 def _line(label: str, result: dict[str, Any]) -> None:
@@ -344,8 +353,12 @@ def _line(label: str, result: dict[str, Any]) -> None:
         f", Pagefind {result['search']}"
     )  # fmt: skip
     site_seconds = result["wall"] - (result["search_seconds"] or 0)
+    phases = (
+        f": collect {result['collect_seconds']:.1f} s, parts {result['parts_seconds']:.1f} s"
+        if result["parts_seconds"] else ""
+    )  # fmt: skip
     print(
-        f"  {label}: {result['wall']:.1f} s wall (site {site_seconds:.1f} s{search}); "
+        f"  {label}: {result['wall']:.1f} s wall (site {site_seconds:.1f} s{phases}{search}); "
         f"{result['written']:,} written, {result['unchanged']:,} unchanged, "
         f"{result['removed']:,} removed; peak RSS: main {result['rss_kb'] / 1024:,.0f} MiB, "
         f"largest build worker {result['workers_rss_kb'] / 1024:,.0f} MiB, "

@@ -167,13 +167,14 @@ def crawl(
 
 
 def _do_build(config: Config, out: Path) -> Path:
-    from crawler.digest import DigestError, build_site
+    from crawler.digest import ITEM_FIELDS, DigestError, build_site
 
     db = store.open_db(config.paths.database)
     site = config.site
+    shown = ("candidate", "approved", "featured")
     try:
         report = build_site(
-            store.iter_items(db, statuses=("candidate", "approved", "featured"), ordered=False),
+            store.iter_items(db, statuses=shown, ordered=False, fields=ITEM_FIELDS),
             out,
             now=_now(),
             site_title=site.title,

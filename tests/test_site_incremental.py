@@ -169,6 +169,10 @@ def test_cards_filled_in_from_one_skeleton_equal_cards_rendered_in_each_tree() -
                   status=None, relevance=0.9, published=None),
         make_item("k6", language="kk", title="Балалар <құқығы> & «білім»", countries=["KZ"],
                   translations={"ru": "https://example.org/ru/6"}, status="featured"),
+        make_item("b7", title="Budget {2025} } {0}", summary="{braces} stay {{ as written",
+                  source="", language="", title_language="fa", topics=["no-such-topic"]),
+        make_item("h8", language="he", title_language="en", published="2025-12-31T23:30:00-05:00",
+                  countries=["central-asia", "TJ"]),
     ]  # fmt: skip
     collection = collect(items, Visibility(), TextStore())
     skeletons = CardSkeletons(theme)

@@ -140,3 +140,20 @@ def test_items_come_newest_first_or_all_the_same_in_storage_order(db: Any, now: 
     assert newest_first == ["2025-03-03", "2025-03-02", "2025-03-01"]
     assert sorted(unordered) == sorted(newest_first)
     assert all(isinstance(item["topics"], list) for item in store.iter_items(db, ordered=False))
+
+
+def test_items_can_be_read_with_only_the_fields_a_reader_needs(db: Any, now: datetime) -> None:
+    store.upsert_record(db, record(), now)
+
+    (item,) = store.iter_items(db, fields=("id", "title", "topics"))
+
+    assert set(item) == {"id", "title", "topics"}
+    assert isinstance(item["topics"], list)
+    with pytest.raises(ValueError, match="no field 'nonsense'"):
+        next(store.iter_items(db, fields=("id", "nonsense")))
+
+
+def test_the_site_build_fields_are_all_item_columns(db: Any) -> None:
+    from crawler.digest import ITEM_FIELDS
+
+    assert set(ITEM_FIELDS) <= set(db.table("items").columns_dict)

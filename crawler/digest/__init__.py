@@ -1,12 +1,14 @@
 """The static site build: items → view models (context) → pages (Jinja) → files (writer).
 
 It never touches the database or Scrapy; the caller passes plain item dicts, for example
-straight from `crawler.store.iter_items`. See `build.build_site` for the options.
+straight from `crawler.store.iter_items` (`ITEM_FIELDS` names the fields it reads). See
+`build.build_site` for the options.
 """
 
 from __future__ import annotations
 
 from .build import BuildReport, build_site
+from .context import ITEM_FIELDS
 from .errors import (
     CatalogueError,
     DigestError,
@@ -18,6 +20,7 @@ from .errors import (
 )
 
 __all__ = [
+    "ITEM_FIELDS",
     "BuildReport",
     "CatalogueError",
     "DigestError",

@@ -321,6 +321,10 @@ FINGERPRINT_FIELDS = (
 )  # fmt: skip
 
 
+# Every field the site reads: what a caller needs to pass (see store.iter_items' `fields`).
+ITEM_FIELDS = (*FINGERPRINT_FIELDS, "text", "status", "crawled_at")
+
+
 def fingerprint(item: Mapping[str, Any], status: str, text: str) -> str:
     shown = repr(tuple(item.get(name) for name in FINGERPRINT_FIELDS))
     hasher = hashlib.blake2b(digest_size=8)
@@ -487,6 +491,11 @@ def _clean_text(value: Any) -> str:
 
 
 def _slug(value: Any) -> str | None:
+    return _slug_of(value) if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=4096)  # sources, topics and countries: a few dozen values, on every item
+def _slug_of(value: str) -> str | None:
     text = _clean(value)
     if text is None:
         return None

@@ -21,6 +21,8 @@ import re
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from babel.numbers import format_decimal
@@ -330,72 +332,113 @@ class _Slots(dict[str, str]):
 
 
 _SLOT = re.compile("\x02([^\x02]+)\x02")
+# The dir attribute around a direction placeholder becomes one slot: empty when the text runs
+# with the page, so a filled card equals a direct render in either page direction.
+_DIR_ATTRIBUTES = {f' dir="\x02dir:{d}\x02"': f"\x02dir-attribute:{d}\x02" for d in ("ltr", "rtl")}
 
 
 class CardSkeletons:
-    """Each story's card rendered once per page direction with every interface-language label
-    as a placeholder, then filled in per tree: a worker building several trees renders each
-    card once, not once per tree. (So `_card.html` uses labels and `t` as text only.)"""
+    """Each story's card rendered once, every interface-language label and the text
+    directions as placeholders named by what they show ("topic:bullying", "date:2025-03-04"),
+    then filled in per tree from a table of those labels, each escaped once per tree: a worker
+    building several trees renders each card once, not once per tree. (So `_card.html` uses
+    labels and `t` as text only.)"""
 
     def __init__(self, theme: Theme) -> None:
         self.theme = theme
-        self._skeletons: dict[tuple[str, bool], str] = {}
+        self._skeletons: dict[str, tuple[str, Callable[[Mapping[str, str]], tuple[str, ...]]]] = {}
+        self._texts: dict[str, SlotTexts] = {}
 
     def card(self, view: ItemView, renderer: PageRenderer, context: Mapping[str, Any]) -> str:
-        rtl = renderer.L.rtl
-        key = (view.fingerprint, rtl)
-        skeleton = self._skeletons.get(key)
+        skeleton = self._skeletons.get(view.fingerprint)
         if skeleton is None:
-            skeleton = self._skeletons[key] = self.theme.render_fragment(
-                "_card.html", {**context, "item": view, "labels": symbolic_labels(view, rtl),
+            rendered = self.theme.render_fragment(
+                "_card.html", {**context, "item": view, "labels": symbolic_labels(view),
                                "t": _Slots()},
             )  # fmt: skip
-        values = slot_values(renderer.labels(view))
-        L = renderer.L
-
-        def fill(match: re.Match[str]) -> str:
-            name = match[1]
-            if name.startswith("t."):
-                return str(escape(L.ui[name[2:]]))
-            return values[name]
-
-        return _SLOT.sub(fill, skeleton)
+            skeleton = self._skeletons[view.fingerprint] = compile_skeleton(rendered)
+        texts = self._texts.get(renderer.code)
+        if texts is None:
+            texts = self._texts[renderer.code] = SlotTexts(renderer.L)
+        template, slots = skeleton
+        return template.format(*slots(texts))
 
 
-def symbolic_labels(view: ItemView, page_rtl: bool) -> ItemLabels:
-    """An item's labels as placeholders (what `slot_values` fills in), its directions real."""
+def compile_skeleton(
+    rendered: str,
+) -> tuple[str, Callable[[Mapping[str, str]], tuple[str, ...]]]:
+    """A rendered skeleton → a str.format template and a function picking its slots' texts
+    from a `SlotTexts` table (both run in C: filling a card costs no Python per slot)."""
+    for attribute, slot in _DIR_ATTRIBUTES.items():
+        rendered = rendered.replace(attribute, slot)
+    names = _SLOT.findall(rendered)
+    template = _SLOT.sub("{}", rendered.replace("{", "{{").replace("}", "}}"))
+    if len(names) == 1:
+        only = names[0]
+        return template, lambda texts: (texts[only],)
+    return template, (itemgetter(*names) if names else lambda texts: ())
+
+
+def symbolic_labels(view: ItemView) -> ItemLabels:
+    """An item's labels as placeholders named by what they show (see `SlotTexts`)."""
+
+    def day(moment: datetime | None) -> str | None:
+        return f"\x02date:{moment.date().isoformat()}\x02" if moment else None
+
     return ItemLabels(
-        published="\x02published\x02" if view.published else None,
-        updated="\x02updated\x02" if view.updated else None,
-        source="\x02source\x02",
-        language="\x02language\x02",
-        topics=tuple((slug, f"\x02topic{n}\x02") for n, slug in enumerate(view.topics)),
-        countries=tuple(
-            (code.lower(), f"\x02country{n}\x02") for n, code in enumerate(view.countries)
-        ),
+        published=day(view.published),
+        updated=day(view.updated),
+        source=f"\x02source:{view.source_slug}\x02",
+        language=f"\x02language:{view.lang.code}\x02",
+        topics=tuple((slug, f"\x02topic:{slug}\x02") for slug in view.topics),
+        countries=tuple((code.lower(), f"\x02country:{code}\x02") for code in view.countries),
         translations=tuple(
-            (link.href, link.lang.code, f"\x02translation{n}\x02")
-            for n, link in enumerate(view.translations)
+            (link.href, link.lang.code, f"\x02language:{link.lang.code}\x02")
+            for link in view.translations
         ),
-        read_original="\x02read_original\x02",
-        title_dir=direction_against(view.title_lang, page_rtl),
-        text_dir=direction_against(view.lang, page_rtl),
+        read_original=f"\x02read-original:{view.source_slug}\x02",
+        title_dir=f"\x02dir:{'rtl' if view.title_lang.rtl else 'ltr'}\x02",
+        text_dir=f"\x02dir:{'rtl' if view.lang.rtl else 'ltr'}\x02",
     )
 
 
-def slot_values(labels: ItemLabels) -> dict[str, str]:
-    """The escaped label texts for the placeholders of `symbolic_labels`."""
-    values = {
-        "published": labels.published or "",
-        "updated": labels.updated or "",
-        "source": labels.source,
-        "language": labels.language,
-        "read_original": labels.read_original,
-    }
-    values.update((f"topic{n}", label) for n, (_, label) in enumerate(labels.topics))
-    values.update((f"country{n}", name) for n, (_, name) in enumerate(labels.countries))
-    values.update((f"translation{n}", name) for n, (_, _, name) in enumerate(labels.translations))
-    return {name: str(escape(text)) for name, text in values.items()}
+class SlotTexts(dict[str, str]):
+    """The escaped texts of `symbolic_labels`' placeholders in one interface language,
+    each worked out the first time a card asks for it."""
+
+    def __init__(self, L: Catalogue) -> None:
+        super().__init__()
+        self.L = L
+
+    def __missing__(self, slot: str) -> str:
+        L = self.L
+        kind, _, value = slot.partition(":")
+        if kind == "dir-attribute":  # markup, not text: see _DIR_ATTRIBUTES
+            text = "" if (value == "rtl") == L.rtl else f' dir="{value}"'
+        elif kind == "dir":
+            text = value
+        elif kind.startswith("t."):
+            text = str(escape(L.ui[kind[2:]]))
+        else:
+            text = str(escape(self._label(kind, value)))
+        self[slot] = text
+        return text
+
+    def _label(self, kind: str, value: str) -> str:
+        L = self.L
+        if kind == "date":
+            return L.date(datetime.fromisoformat(value))
+        if kind == "source":
+            return L.source(value)
+        if kind == "language":
+            return L.language(value)
+        if kind == "topic":
+            return L.topic(value)
+        if kind == "country":
+            return L.country(value)
+        if kind == "read-original":
+            return L.text("read_original", source=L.source(value))
+        raise KeyError(f"unknown card placeholder {kind!r}")
 
 
 class TreeBuilder:
