@@ -35,7 +35,8 @@ logger = logging.getLogger(__name__)
 ROOT_PART = "root"
 SEARCH_PART = "search"
 # Item pages and JSON, in parts of stable membership (see pages.item_shard), small enough that
-# the workers finish together: the trees (the longest parts) go first, the shards fill in.
+# the workers finish together: one worker builds the trees, the others start on the shards,
+# and whoever is free takes the next shard.
 ITEM_SHARDS = 16
 # Below this many stories, forking workers costs more than it saves.
 PARALLEL_FROM = 2_000
@@ -172,20 +173,54 @@ def build_site(
 
 
 def _run_parts(job: _Job, parts: list[str], workers: int) -> list[PartResult]:
-    global _JOB
-    _JOB = job
-    try:
-        if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-            return [_run_part(part) for part in parts]
-        gc.collect()
-        gc.freeze()  # keep the inherited objects' pages shared with the workers
+    """Run every part, in `workers` forked processes when more than one. The first worker
+    takes the trees (so the cards are rendered once, not once per worker), the others the
+    root; then each takes item shards from a shared counter until none is left."""
+    global _JOB, _LANES
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        _JOB = job
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                return pool.map(_run_part, parts, chunksize=1)
+            return [_run_part(part) for part in parts]
         finally:
-            gc.unfreeze()
+            _JOB = None
+    trees = [part for part in parts if part in UI_LANGUAGES]
+    shards = [part for part in parts if part in ITEM_PARTS]
+    others = [part for part in parts if part not in trees and part not in shards]
+    context = multiprocessing.get_context("fork")
+    lanes = [trees, *([] for _ in range(workers - 1))]
+    lanes[1 % workers].extend(others)
+    _JOB, _LANES = job, _Lanes(tuple(shards), context.Value("i", 0))
+    gc.collect()
+    gc.freeze()  # keep the inherited objects' pages shared with the workers
+    try:
+        with context.Pool(workers) as pool:
+            done = pool.map(_run_lane, lanes, chunksize=1)
+        return [result for lane in done for result in lane]
     finally:
-        _JOB = None
+        gc.unfreeze()
+        _JOB = _LANES = None
+
+
+@dataclass(frozen=True)
+class _Lanes:
+    shared: tuple[str, ...]  # parts any worker takes, in order, once its own are done
+    taken: Any  # a multiprocessing Value: how many of `shared` have been taken
+
+
+_LANES: _Lanes | None = None
+
+
+def _run_lane(own: list[str]) -> list[PartResult]:
+    lanes = _LANES
+    assert lanes is not None, "the lanes are set before workers fork"
+    results = [_run_part(part) for part in own]
+    while True:
+        with lanes.taken.get_lock():
+            index = lanes.taken.value
+            lanes.taken.value = index + 1
+        if index >= len(lanes.shared):
+            return results
+        results.append(_run_part(lanes.shared[index]))
 
 
 def _run_part(part: str) -> PartResult:
