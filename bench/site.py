@@ -312,6 +312,17 @@ def _estimated_payload(out: Path) -> tuple[int, int]:
     return total, len(fixed) + len(meta) + 1 + len(fragments)
 
 
+def cpu_probe_ms() -> float:
+    """The best of five timings of a fixed pure-Python loop: this VM's speed at the moment.
+    It swings between about 80 and 160 ms here, and the build's wall time swings with it."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(n * n for n in range(2_000_000))
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
 def bench(count: int, workdir: Path, search: bool) -> None:
     db_path = workdir / f"items-{count}.sqlite"
     out = workdir / f"site-{count}"
@@ -331,6 +342,7 @@ def bench(count: int, workdir: Path, search: bool) -> None:
         print(f"\n== {count:,} items (generated through crawler.store in {seconds:.1f} s)")
     else:
         print(f"\n== {count:,} items (database reused: {db_path})")
+    print(f"  CPU probe before the full build: {cpu_probe_ms():.0f} ms (lower is faster)")
     full = run_build(db_path, out, search)
     files, size, bundle = site_size(out)
     _line("full build", full)
