@@ -174,7 +174,7 @@ def build_site(
 
 def _run_parts(job: _Job, parts: list[str], workers: int) -> list[PartResult]:
     """Run every part, in `workers` forked processes when more than one. The first worker
-    takes the trees (so the cards are rendered once, not once per worker), the others the
+    takes the trees (so the cards are rendered once, not once per worker), the second the
     root; then each takes item shards from a shared counter until none is left."""
     global _JOB, _LANES
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -187,8 +187,7 @@ def _run_parts(job: _Job, parts: list[str], workers: int) -> list[PartResult]:
     shards = [part for part in parts if part in ITEM_PARTS]
     others = [part for part in parts if part not in trees and part not in shards]
     context = multiprocessing.get_context("fork")
-    lanes = [trees, *([] for _ in range(workers - 1))]
-    lanes[1 % workers].extend(others)
+    lanes = [trees, others, *([] for _ in range(workers - 2))]
     _JOB, _LANES = job, _Lanes(tuple(shards), context.Value("i", 0))
     gc.collect()
     gc.freeze()  # keep the inherited objects' pages shared with the workers

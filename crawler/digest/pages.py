@@ -186,6 +186,7 @@ class PageRenderer:
         self._hreflang_links: Callable[[tuple[Alternate, ...]], str] = partials.hreflang_links  # type: ignore[attr-defined]
         self._topics: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
         self._countries: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
+        self.slot_texts = SlotTexts(self.L)  # the texts of card placeholders, see CardSkeletons
 
     def labels(self, view: ItemView) -> ItemLabels:
         """The item's dates, names and labels in this language, and its text directions."""
@@ -347,7 +348,6 @@ class CardSkeletons:
     def __init__(self, theme: Theme) -> None:
         self.theme = theme
         self._skeletons: dict[str, tuple[str, Callable[[Mapping[str, str]], tuple[str, ...]]]] = {}
-        self._texts: dict[str, SlotTexts] = {}
 
     def card(self, view: ItemView, renderer: PageRenderer, context: Mapping[str, Any]) -> str:
         skeleton = self._skeletons.get(view.fingerprint)
@@ -357,11 +357,8 @@ class CardSkeletons:
                                "t": _Slots()},
             )  # fmt: skip
             skeleton = self._skeletons[view.fingerprint] = compile_skeleton(rendered)
-        texts = self._texts.get(renderer.code)
-        if texts is None:
-            texts = self._texts[renderer.code] = SlotTexts(renderer.L)
         template, slots = skeleton
-        return template.format(*slots(texts))
+        return template.format(*slots(renderer.slot_texts))
 
 
 def compile_skeleton(
@@ -428,17 +425,14 @@ class SlotTexts(dict[str, str]):
         L = self.L
         if kind == "date":
             return L.date(datetime.fromisoformat(value))
-        if kind == "source":
-            return L.source(value)
-        if kind == "language":
-            return L.language(value)
-        if kind == "topic":
-            return L.topic(value)
-        if kind == "country":
-            return L.country(value)
         if kind == "read-original":
             return L.text("read_original", source=L.source(value))
-        raise KeyError(f"unknown card placeholder {kind!r}")
+        names: dict[str, Callable[[str], str]] = {
+            "source": L.source, "language": L.language, "topic": L.topic, "country": L.country,
+        }  # fmt: skip
+        if kind not in names:
+            raise KeyError(f"unknown card placeholder {kind!r}")
+        return names[kind](value)
 
 
 class TreeBuilder:
