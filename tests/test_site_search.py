@@ -94,3 +94,27 @@ def test_no_page_loads_anything_from_another_site(site: Path) -> None:
         assert not [url for url in loaded if re.match(r"(https?:)?//", url)], page
     for asset in [*(site / "static").iterdir(), site / "pagefind" / "pagefind.js"]:
         assert not re.search(r"(src|href)=[\"']?(https?:)?//", asset.read_text("utf-8")), asset
+
+
+def test_a_site_with_nothing_shown_builds_and_its_search_page_says_so(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+
+    report = build_site([], out, now=NOW)
+
+    assert report.search == "empty"
+    assert not (out / "pagefind").exists()
+    page = lxml.html.document_fromstring((out / "en" / "search.html").read_bytes())
+    assert page.get_element_by_id("search-empty").text_content().startswith("Nothing has been")
+    assert not page.cssselect("form.search")
+
+
+def test_a_bundle_goes_when_every_story_is_hidden_again(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build_site(ITEMS, out, now=NOW)
+    rejected = [{**item, "status": "rejected"} for item in ITEMS]
+
+    report = build_site(rejected, out, now=NOW)
+
+    assert report.search == "empty"
+    assert not list((out / "pagefind").rglob("*.pf_fragment"))
+    assert (out / "ru" / "search.html").read_text("utf-8").count('id="search-empty"') == 1

@@ -48,7 +48,8 @@ INDEXED_GLOB = "*/items/*.html"  # every story's page, each in its own tree
 @dataclass(frozen=True)
 class BuildReport:
     """What a build did. `search_seconds` is None when Pagefind did not run (`search` says
-    why: "indexed", "unchanged" — no indexed page changed —, or "off")."""
+    why: "indexed", "unchanged" — no indexed page changed —, "empty" — no story shown, nothing
+    to index — or "off")."""
 
     written: int
     unchanged: int
@@ -280,6 +281,13 @@ def _search(
     if not wanted:
         return "off", None, (0, 0, 0)
     writer = SiteWriter(job.out_dir, part=SEARCH_PART, build="pagefind")
+    if not job.collection.views:
+        # Nothing shown yet (a new install): Pagefind refuses an empty site, and there is
+        # nothing to search; the search page says so. An older bundle goes.
+        writer.prune_stale()
+        writer.prune(BUNDLE_FOLDER, ("",), recursive=True)
+        writer.finish()
+        return "empty", None, (0, 0, writer.removed)
     bundle_present = (job.out_dir / BUNDLE_FOLDER / "pagefind.js").is_file()
     if writer.previous is not None and bundle_present and not any(r.index_changed for r in results):
         return "unchanged", None, (0, 0, 0)

@@ -543,7 +543,8 @@ class TreeBuilder:
              entries)
             for kind, entries in self.filter_entries()
         ]  # fmt: skip
-        source = digest(repr(filters))
+        empty = not self.views  # nothing shown yet: no index to search (Pagefind is not run)
+        source = digest(repr((filters, empty)))
         if self._current(path, source):
             return
         self._write(
@@ -552,6 +553,7 @@ class TreeBuilder:
             "search.html",
             self.renderer.chrome(path, self.L.ui["search_title"], "search"),
             filters=filters,
+            empty=empty,
         )
 
     def write_about(self) -> None:
