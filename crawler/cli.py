@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,10 +22,14 @@ from crawler.config import Config, ConfigError, find_config_path, load_config
 from crawler.health import Health, assess
 from crawler.replay import ArchiveError, read_archive
 
+# What a command may meet in normal use, told in one line: not bugs, but the machine's state.
+EXPECTED_FAILURES = (sqlite3.Error, OSError, ConfigError, ArchiveError, UnicodeError)
+
 logger = logging.getLogger("gced_news")
 
 EXIT_UNHEALTHY = 2
 EXIT_LOCKED = 3
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 def _now() -> datetime:
@@ -44,7 +50,44 @@ def _configure_logging(level: str) -> None:
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
-@click.group()
+class Commands(click.Group):
+    """The command group: an expected failure anywhere below a command (a database that is
+    corrupt, read-only or locked, a full disk, a file that cannot be read or written) ends the
+    command with one line naming what failed and why, and exit status 1; the traceback goes
+    to the log at DEBUG."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EXPECTED_FAILURES as exc:
+            logger.debug("command failed", exc_info=True)
+            raise click.ClickException(describe_failure(exc, ctx.obj)) from exc
+
+
+def describe_failure(exc: BaseException, obj: Any) -> str:
+    """One line for an expected failure: what it concerned, and the cause."""
+    config = obj.get("config") if isinstance(obj, dict) else None
+    if isinstance(exc, sqlite3.Error):
+        where = f"database {config.paths.database}" if config else "database"
+        cause = str(exc) or type(exc).__name__
+        hint = DATABASE_HINTS.get(cause.split(":")[0], "")
+        return f"{where}: {cause}{hint}"
+    if isinstance(exc, OSError) and exc.strerror:
+        names = [str(name) for name in (exc.filename, exc.filename2) if name]
+        return f"{exc.strerror}: {' → '.join(names)}" if names else exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+DATABASE_HINTS = {
+    "file is not a database": " (restore it from a backup: see `gced-news backup`)",
+    "database disk image is malformed": " (restore it from a backup: see `gced-news backup`)",
+    "attempt to write a readonly database": " (check the file's and its folder's permissions)",
+    "unable to open database file": " (check that the folder exists and is writable)",
+    "database is locked": " (another process holds it too long; try again)",
+}
+
+
+@click.group(cls=Commands)
 @click.version_option(__version__, prog_name="gced-news")
 @click.option(
     "--config",
@@ -53,7 +96,10 @@ def _configure_logging(level: str) -> None:
     help="Config file (default: $GCED_NEWS_CONFIG, ./gced-news.toml, else built-in defaults).",
 )
 @click.option(
-    "--log-level", default=None, help="DEBUG, INFO, WARNING or ERROR (default: from config)."
+    "--log-level",
+    type=click.Choice(LOG_LEVELS, case_sensitive=False),
+    default=None,
+    help="How much to log (default: from config).",
 )
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, log_level: str | None) -> None:
@@ -64,6 +110,7 @@ def cli(ctx: click.Context, config_path: Path | None, log_level: str | None) -> 
         config = load_config(path)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
+    log_level = log_level.upper() if log_level else None
     _configure_logging(log_level or config.crawl.log_level)
     ctx.obj = {"config": config, "log_level": log_level, "config_path": path}
 
@@ -205,13 +252,19 @@ def build(ctx: click.Context, out: Path | None) -> None:
 
 @contextmanager
 def _lock(path: Path) -> Iterator[None]:
+    """One nightly run at a time. A POSIX record lock (lockf) belongs to this process
+    alone: the build's forked workers do not inherit it, and it goes when this process dies,
+    however it dies."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w") as fh:
+    with path.open("a+") as fh:
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
             click.echo(f"another nightly run holds {path}", err=True)
             sys.exit(EXIT_LOCKED)
+        fh.truncate(0)
         fh.write(str(os.getpid()))
         fh.flush()
         yield

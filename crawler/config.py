@@ -10,11 +10,16 @@ key and the file.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from cssselect import SelectorError
+from lxml.cssselect import CSSSelector
+from lxml.etree import XPathError
 
 DEFAULTS_PATH = Path(__file__).with_name("defaults") / "gced-news.toml"
 LOCAL_CONFIG = Path("gced-news.toml")
@@ -160,6 +165,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (TOML must be): {exc.reason}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config: {exc.strerror}") from exc
 
 
 def _merge(defaults: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
@@ -236,6 +245,10 @@ def _source(name: str, table: Any, file: str) -> SourceConfig:
         )
     if not (table.get("feeds") or table.get("sitemaps") or table.get("listings")):
         raise ConfigError(f"{file}: {where} needs at least one of feeds, sitemaps or listings")
+    for pattern in table.get("article_patterns", ()):
+        _check_regex(pattern, file, f"{where}.article_patterns")
+    if "next_page" in table:
+        _check_selector(table["next_page"], file, f"{where}.next_page")
     return SourceConfig(
         name=name,
         spider=table["spider"],
@@ -260,12 +273,32 @@ def _rules(table: dict[str, Any], file: str, where: str) -> SiteRules:
             _check_type(table[key], "str", file, f"{where}.{key}")
     if "drop" in table:
         _check_type(table["drop"], "list", file, f"{where}.drop")
+    for key in ("title", "published", "body"):
+        if key in table:
+            _check_selector(table[key], file, f"{where}.{key}")
+    for selector in table.get("drop", ()):
+        _check_selector(selector, file, f"{where}.drop")
     return SiteRules(
         title=table.get("title"),
         published=table.get("published"),
         body=table.get("body"),
         drop=tuple(table.get("drop", ())),
     )
+
+
+def _check_regex(pattern: str, file: str, key: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ConfigError(f"{file}: {key}: invalid regular expression {pattern!r}: {exc}") from exc
+
+
+def _check_selector(selector: str, file: str, key: str) -> None:
+    """A CSS selector that lxml can use (site rules and pagers are applied with cssselect)."""
+    try:
+        CSSSelector(selector, translator="html")
+    except (SelectorError, XPathError) as exc:
+        raise ConfigError(f"{file}: {key}: invalid CSS selector {selector!r}: {exc}") from exc
 
 
 def _table(raw: dict[str, Any], name: str, file: str, prefix: str) -> dict[str, Any]:

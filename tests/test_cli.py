@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,13 @@ from crawler.cli import cli
 from tests.conftest import SAMPLE_ARCHIVE
 
 COMMANDS = sorted(cli.commands)
+HOLD_LOCK = """
+import fcntl, sys, time
+fh = open(sys.argv[1], "a+")
+fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+print("held", flush=True)
+time.sleep(60)
+"""
 
 
 def invoke(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
@@ -151,14 +160,17 @@ def test_extract_gives_published_and_last_update_apart_without_the_dateline_in_t
 def test_a_second_nightly_while_one_runs_exits_3_and_does_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import fcntl
-
     monkeypatch.chdir(tmp_path)
     lock = tmp_path / "data" / "state" / "nightly.lock"
     lock.parent.mkdir(parents=True)
-    with lock.open("w") as held:
-        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        result = invoke("nightly", "--archive", str(SAMPLE_ARCHIVE))
+    with subprocess.Popen(  # another process, as another nightly run would be
+        [sys.executable, "-c", HOLD_LOCK, str(lock)], stdout=subprocess.PIPE, text=True
+    ) as holder:
+        try:
+            assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+            result = invoke("nightly", "--archive", str(SAMPLE_ARCHIVE))
+        finally:
+            holder.kill()
     assert result.exit_code == 3
     assert "another nightly run holds" in result.output
     assert not (tmp_path / "data" / "news.db").exists()
