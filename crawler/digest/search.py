@@ -70,8 +70,9 @@ def index_site(out_dir: Path, glob: str, writer: SiteWriter) -> float:
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise SearchIndexError(f"Pagefind could not index {out_dir}: {exc}") from exc
         if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
-            tail = (done.stderr or done.stdout).strip()[-2000:]
-            raise SearchIndexError(f"Pagefind failed on {out_dir} ({done.returncode}): {tail}")
+            logger.debug("pagefind said: %s", done.stderr or done.stdout)
+            cause = _cause(done.stderr or done.stdout) or f"exit status {done.returncode}"
+            raise SearchIndexError(f"Pagefind could not index {out_dir}: {cause}")
         logger.debug("pagefind: %s", done.stdout.strip())
         for path in sorted(bundle.rglob("*")):
             if path.is_file():
@@ -81,3 +82,10 @@ def index_site(out_dir: Path, glob: str, writer: SiteWriter) -> float:
     if writer.previous is None:
         writer.prune(BUNDLE_FOLDER, ("",), recursive=True)
     return time.perf_counter() - started
+
+
+def _cause(output: str) -> str:
+    """The line of Pagefind's output that says what went wrong (its notes are not causes)."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    errors = [line for line in lines if not line.startswith("Note:")]
+    return (errors or lines or [""])[-1][:300]
