@@ -29,6 +29,7 @@ logger = logging.getLogger("gced_news")
 
 EXIT_UNHEALTHY = 2
 EXIT_LOCKED = 3
+EXIT_PAGES_FAILED = 4
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -184,7 +185,8 @@ def _do_crawl(
         progress=sys.stderr.isatty(),
     )
     summary = report.as_dict()
-    store.finish_run(db, run_id, "ok", summary, _now())
+    outcome = "ok" if not report.total("failed") else "failures"
+    store.finish_run(db, run_id, outcome, summary, _now())
     for line in report.lines():
         click.echo(line)
     return summary
@@ -286,11 +288,11 @@ def nightly(ctx: click.Context, archive: Path | None) -> None:
     """Crawl every enabled source, then build the site (cron-safe: one run at a time).
 
     Exit status: 0 done, 1 error, 2 done but a source is failing or yields nothing,
-    3 another run holds the lock.
+    3 another run holds the lock, 4 done but some pages failed (kept to retry next time).
     """
     config = _config(ctx)
     with _lock(config.paths.state / "nightly.lock"):
-        _do_crawl(ctx, (), None, archive, None)
+        summary = _do_crawl(ctx, (), None, archive, None)
         index = _do_build(config, config.paths.site)
         unhealthy = [h for h in _health(config) if not h.healthy]
     click.echo(f"index: {index.resolve()}")
@@ -298,8 +300,13 @@ def nightly(ctx: click.Context, archive: Path | None) -> None:
         click.echo(
             f"unhealthy source {finding.source}: {finding.state}: {finding.detail}", err=True
         )
+    failed = summary["totals"].get("failed", 0)
+    if failed:
+        click.echo(f"{failed} pages failed; the next run tries them again", err=True)
     if any(h.state in ("failing", "empty") for h in unhealthy):
         sys.exit(EXIT_UNHEALTHY)
+    if failed:
+        sys.exit(EXIT_PAGES_FAILED)
 
 
 @cli.command()
