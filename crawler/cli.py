@@ -461,7 +461,11 @@ def review(ctx: click.Context, port: int, editor: str) -> None:
     config = _config(ctx)
     store.open_db(config.paths.database).close()
     app = make_app(Desk(config.paths.database, editor, _now))
-    with make_server("127.0.0.1", port, app) as server:
+    try:
+        server = make_server("127.0.0.1", port, app)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from exc
+    with server:
         click.echo(f"editor's desk: http://127.0.0.1:{server.server_port}/ (Ctrl-C stops)")
         try:
             server.serve_forever()
