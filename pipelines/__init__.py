@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 
 from crawler.config import SiteRules, SourceConfig
 from pipelines import dates, dedup, topics
-from pipelines.extract import ExtractionError, extract
+from pipelines.decode import decode_page
+from pipelines.extract import ExtractionError, extract, strip_controls
 from pipelines.language import detect_fields, normalise_tag
 
 __all__ = ["ExtractionError", "process_page", "url_language"]
@@ -41,11 +42,14 @@ def process_fetched(
     """A page fetched for a configured source (by a crawl, from the raw archive, or saved by
     hand) → its record: named after the source's publisher, with its site rules and
     country, and the URL that was asked for (``url`` is where the page was found).
-    Raises ExtractionError for a page that is not HTML or holds no article."""
+
+    Bytes are decoded as a browser would, the ``content_type`` header's charset first if
+    the bytes bear it out (see :mod:`pipelines.decode`).
+    Raises ExtractionError for a page that is not HTML, not text, or holds no article."""
     if content_type and "html" not in content_type.lower():
         raise ExtractionError(f"not HTML ({content_type})")
     record = process_page(
-        html,
+        decode_page(html, content_type) if isinstance(html, bytes) else html,
         url,
         source=source.publisher if source else "",
         rules=source.rules if source else None,
@@ -76,11 +80,17 @@ def process_page(
     """The record for one article page fetched from ``url``.
 
     Keyword hints come from what led to the page (a feed entry's title, date, summary, image
-    and language, a sitemap's lastmod); the page's own evidence wins over them.
-    Raises :class:`ExtractionError` for a page that holds no article.
+    and language, a sitemap's lastmod); the page's own evidence wins over them. Bytes are
+    decoded without a header's help (:func:`pipelines.decode.decode_page`).
+    Raises :class:`ExtractionError` for a page that is not text or holds no article.
     """
     moment = now()
-    page = extract(html, url, rules)
+    page = extract(decode_page(html) if isinstance(html, bytes) else html, url, rules)
+    record_title = strip_controls(page.title or title or "")
+    record_summary = strip_controls(page.description or summary or page.first_paragraph or "")
+    text = strip_controls(page.text)
+    if not text.strip():
+        raise ExtractionError("no article text found")
     canonical = dedup.canonical_url(url, page.canonical)
 
     candidates = list(page.date_candidates)
@@ -92,12 +102,11 @@ def process_page(
         candidates.append(("published", found, "url"))
     published_at, updated_at = dates.choose_dates(candidates, moment)
 
-    record_title = page.title or title or ""
     alternates = {lang: dedup.canonical_url(link) for lang, link in page.alternates.items()}
     own_tags = [lang for lang, link in alternates.items() if link == canonical]
     hints = _language_hints(canonical, page.html_lang, own_tags, language)
-    title_lang, body_lang = detect_fields(record_title, page.text, hints)
-    tagging = topics.tag(record_title, page.text)
+    title_lang, body_lang = detect_fields(record_title, text, hints)
+    tagging = topics.tag(record_title, text)
     translations = {
         normalise_tag(lang): link
         for lang, link in page.alternates.items()
@@ -108,8 +117,8 @@ def process_page(
         "canonical_url": canonical,
         "source": source,
         "title": record_title,
-        "text": page.text,
-        "summary": page.description or summary or page.first_paragraph,
+        "text": text,
+        "summary": record_summary or None,
         "published": published_at.value if published_at else None,
         "published_source": published_at.source if published_at else None,
         "updated": updated_at.value if updated_at else None,
@@ -124,8 +133,8 @@ def process_page(
         "countries": _with_country(tagging.countries, country),
         "relevance": tagging.relevance,
         "relevance_reasons": tagging.reasons,
-        "content_hash": dedup.content_hash(page.text),
-        "minhash": dedup.minhash(page.text),
+        "content_hash": dedup.content_hash(text),
+        "minhash": dedup.minhash(text),
         "story_id": dedup.story_id(canonical, page.alternates),
         "translations": translations,
         "crawled_at": moment.astimezone(UTC).isoformat(),

@@ -67,7 +67,23 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
     "with_metadata": False,
 }
 
+# The largest page read, in bytes or characters: the crawl's default download limit
+# (``crawl.max_page_bytes``), here for pages that come another way (``extract``, reprocess).
+# trafilatura takes seconds per megabyte and about fifty times the page's size in memory.
+MAX_PAGE_SIZE = 10 * 2**20
+
 _SPACE = re.compile(r"\s+")
+# Bidi embeddings, overrides and isolates (they reorder what follows them, up to the end of
+# the line: a headline's U+202E turns a page's "… · Site" around), the C0 and C1 controls
+# but tab and newline; and lone surrogates (a str can hold them, UTF-8 cannot: the store fails).
+_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without bidi embedding, override and isolate controls, nor control characters
+    other than tab and newline, nor lone surrogates; the marks (LRM, RLM, ALM) and zero-width
+    joiners stay."""
+    return _CONTROLS.sub("", text)
 
 
 def _clean(value: str | None) -> str | None:
@@ -103,6 +119,9 @@ class _Page:
 
 def extract(html: str | bytes, url: str, rules: SiteRules | None = None) -> Extracted:
     """Text and metadata of the article in ``html`` (fetched from ``url``)."""
+    if len(html) > MAX_PAGE_SIZE:
+        unit = "bytes" if isinstance(html, bytes) else "characters"
+        raise ExtractionError(f"page too large: {len(html):,} {unit}, over {MAX_PAGE_SIZE:,}")
     tree = parse_html(html)
     rules = rules or SiteRules()
     page = _read_page(tree, url, rules)
@@ -275,7 +294,7 @@ def _jsonld(tree: HtmlElement) -> list[dict[str, Any]]:
     for node in tree.xpath('//script[@type="application/ld+json"]'):
         try:
             data = json.loads(node.text or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
             continue
         stack = data if isinstance(data, list) else [data]
         while stack:
@@ -435,9 +454,14 @@ def _alternates(tree: HtmlElement, base: str) -> dict[str, str]:
 
 
 def _absolute(base: str, href: str | None) -> str | None:
+    """``href`` made absolute against ``base``; None for none, or one urllib cannot read
+    (``http://[::1``)."""
     if not href or not href.strip():
         return None
-    return urljoin(base, href.strip())
+    try:
+        return urljoin(base, href.strip())
+    except ValueError:
+        return None
 
 
 def _authors(jsonld: list[dict[str, Any]], fallback: str | None) -> list[str]:
