@@ -4,13 +4,24 @@ Records are upserted by canonical URL. A crawl writes machine fields only; the e
 fields (status, edited title/summary/topics, notes) are never touched by it. A record whose
 machine fields changed keeps its previous values in ``item_history``; a record that did not
 change is not written at all, so a second run over the same pages changes nothing.
+
+Several processes write at once (a crawl storing pages, the editor's desk saving decisions,
+an import): every write is one short ``BEGIN IMMEDIATE`` transaction (``writing``), which
+takes SQLite's write lock before it reads, waiting up to ``BUSY_TIMEOUT`` for another
+writer. A deferred transaction that reads and then writes cannot wait: in WAL mode its
+lock upgrade fails at once with "database is locked" when another writer went first.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import os
+import socket
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -62,6 +73,12 @@ JSON_FIELDS = (
     "edited_topics",
 )
 STATUSES = ("candidate", "approved", "rejected", "featured")
+# How long a write waits for another writer's lock before SQLite answers "database is locked".
+BUSY_TIMEOUT = 30.0
+# How often a write waiting for that lock tries again. SQLite's own busy handler backs off to
+# 100 ms sleeps, and then seldom finds the lock free between a crawl's back-to-back
+# transactions: an editor's decision waited seconds behind a crawl storing pages.
+LOCK_POLL = 0.002
 
 migrations = Migrations("gced-news")
 
@@ -125,15 +142,90 @@ def m001_initial(db: Database) -> None:
     )
 
 
-def open_db(path: Path | str) -> Database:
-    """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
+@migrations()
+def m002_run_process(db: Database) -> None:
+    """Which process (and machine) a run is, to tell a run still going from a killed one."""
+    db.table("runs").add_column("pid", int)
+    db.table("runs").add_column("host", str)
+
+
+def open_db(path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT) -> Database:
+    """Open (creating if needed) the database at ``path`` and bring its schema up to date.
+
+    Its writes wait up to ``busy_timeout`` seconds for another process's write lock.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     db = Database(path)
-    db.execute("PRAGMA journal_mode=WAL")
+    db.execute(f"PRAGMA busy_timeout = {max(0, round(busy_timeout * 1000))}")
+    # Switching a new database to WAL takes a lock SQLite does not wait for.
+    _when_free(lambda: db.execute("PRAGMA journal_mode=WAL"), busy_timeout)
     db.execute("PRAGMA foreign_keys=ON")
-    migrations.apply(db)
+    if migrations.pending(db):
+        # Under the write lock: two processes opening a new database migrate it once.
+        with writing(db):
+            migrations.apply(db)
     return db
+
+
+@contextmanager
+def writing(db: Database) -> Iterator[Database]:
+    """One write transaction that holds the write lock from its start (``BEGIN IMMEDIATE``,
+    waiting for another writer up to the busy timeout), so nothing it reads can change
+    before it writes. Commits at the end, rolls back on an error; within an open
+    transaction it is a savepoint of that transaction."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    _begin_immediate(db)
+    try:
+        yield db
+        db.conn.execute("COMMIT")
+    except BaseException:
+        db.rollback()
+        raise
+
+
+def _begin_immediate(db: Database) -> None:
+    """``BEGIN IMMEDIATE``, trying every ``LOCK_POLL`` seconds up to the busy timeout."""
+    timeout_ms = int(db.conn.execute("PRAGMA busy_timeout").fetchone()[0])
+    db.conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        _when_free(lambda: db.conn.execute("BEGIN IMMEDIATE"), timeout_ms / 1000)
+    finally:
+        db.conn.execute(f"PRAGMA busy_timeout = {timeout_ms}")
+
+
+def _when_free(attempt: Callable[[], object], timeout: float) -> None:
+    """Run ``attempt`` again every ``LOCK_POLL`` seconds while it finds the database
+    locked, for up to ``timeout`` seconds; then its "database is locked" is raised."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            attempt()
+            return
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc) or time.monotonic() >= deadline or _stale_read(exc):
+                raise
+        time.sleep(LOCK_POLL)
+
+
+def _stale_read(error: sqlite3.OperationalError) -> bool:
+    """This connection still reads (an unfinished query) from before another's write: it
+    cannot write until that query ends, however long it waits."""
+    return getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY_SNAPSHOT
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether ``error`` is SQLite's "database is locked": another connection held the
+    lock for longer than the busy timeout. Trying again later may succeed."""
+    if not isinstance(error, sqlite3.OperationalError):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is None:
+        return "locked" in str(error)
+    return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def item_id(canonical_url: str) -> str:
@@ -174,8 +266,8 @@ def upsert_record(db: Database, record: Mapping[str, Any], now: datetime) -> Out
     if not key:
         raise ValueError(f"record for {record.get('url')!r} has no canonical_url")
     stamp = now.astimezone(UTC).isoformat()
-    existing = next(db.table("items").rows_where("canonical_url = ?", [key], limit=1), None)
-    with db.atomic():
+    with writing(db):
+        existing = next(db.table("items").rows_where("canonical_url = ?", [key], limit=1), None)
         if existing is None:
             new_id = item_id(key)
             joined = choose_story(record, story_candidates(db, record))
@@ -312,43 +404,43 @@ def mark_seen(
     source: str | None = None,
 ) -> None:
     """Remember that ``url`` was fetched and what became of it (new, unchanged, no-article)."""
-    db.table("seen").upsert(
-        {
-            "url": url,
-            "source": source,
-            "canonical_url": canonical,
-            "freshness": freshness,
-            "outcome": outcome,
-            "attempts": 0,
-            "hints": None,
-            "fetched_at": now.astimezone(UTC).isoformat(),
-            "retry_after": None,
-        },
-        pk="url",
-    )
+    row = {
+        "url": url,
+        "source": source,
+        "canonical_url": canonical,
+        "freshness": freshness,
+        "outcome": outcome,
+        "attempts": 0,
+        "hints": None,
+        "fetched_at": now.astimezone(UTC).isoformat(),
+        "retry_after": None,
+    }
+    with writing(db):
+        db.table("seen").upsert(row, pk="url")
 
 
 def mark_failed(
     db: Database, url: str, source: str, reason: str, hints: Mapping[str, Any], now: datetime
 ) -> None:
     """Remember a page that could not be fetched, with what led to it, to retry next time."""
-    row = next(db.table("seen").rows_where("url = ?", [url], limit=1), None)
-    if row is not None and row["outcome"] != "failed":
-        return  # stored before: this run's failure loses nothing
-    attempts = (row["attempts"] if row else 0) + 1
-    retry_after = now + RETRY_FIRST_WAIT * 2 ** (attempts - 1)
-    db.table("seen").upsert(
-        {
-            "url": url,
-            "source": source,
-            "outcome": "failed",
-            "attempts": attempts,
-            "hints": json.dumps({**dict(hints), "reason": reason}, ensure_ascii=False),
-            "fetched_at": now.astimezone(UTC).isoformat(),
-            "retry_after": retry_after.astimezone(UTC).isoformat(),
-        },
-        pk="url",
-    )
+    with writing(db):
+        row = next(db.table("seen").rows_where("url = ?", [url], limit=1), None)
+        if row is not None and row["outcome"] != "failed":
+            return  # stored before: this run's failure loses nothing
+        attempts = (row["attempts"] if row else 0) + 1
+        retry_after = now + RETRY_FIRST_WAIT * 2 ** (attempts - 1)
+        db.table("seen").upsert(
+            {
+                "url": url,
+                "source": source,
+                "outcome": "failed",
+                "attempts": attempts,
+                "hints": json.dumps({**dict(hints), "reason": reason}, ensure_ascii=False),
+                "fetched_at": now.astimezone(UTC).isoformat(),
+                "retry_after": retry_after.astimezone(UTC).isoformat(),
+            },
+            pk="url",
+        )
 
 
 def pages_to_retry(db: Database, source: str, now: datetime) -> list[tuple[str, dict[str, Any]]]:
@@ -384,7 +476,8 @@ def save_entry_points(db: Database, states: Iterable[Mapping[str, Any]], now: da
     stamp = now.astimezone(UTC).isoformat()
     rows = [{**dict(state), "fetched_at": stamp} for state in states]
     if rows:
-        db.table("entry_points").upsert_all(rows, pk="url")
+        with writing(db):
+            db.table("entry_points").upsert_all(rows, pk="url")
 
 
 def entry_validators(db: Database) -> dict[str, dict[str, str | None]]:
@@ -402,15 +495,15 @@ def record_decision(
     db: Database, item_id_: str, action: str, editor: str, detail: Mapping[str, Any], now: datetime
 ) -> None:
     """Append one editor action to the decision log (never updated or deleted)."""
-    db.table("decisions").insert(
-        {
-            "item_id": item_id_,
-            "at": now.astimezone(UTC).isoformat(),
-            "action": action,
-            "editor": editor,
-            "detail": json.dumps(dict(detail), ensure_ascii=False, sort_keys=True),
-        }
-    )
+    row = {
+        "item_id": item_id_,
+        "at": now.astimezone(UTC).isoformat(),
+        "action": action,
+        "editor": editor,
+        "detail": json.dumps(dict(detail), ensure_ascii=False, sort_keys=True),
+    }
+    with writing(db):
+        db.table("decisions").insert(row)
 
 
 def set_editor_fields(
@@ -426,33 +519,84 @@ def set_editor_fields(
         k: json.dumps(v, ensure_ascii=False) if k in JSON_FIELDS and v is not None else v
         for k, v in fields.items()
     }
-    with db.atomic():
+    with writing(db):
         db.table("items").update(item_id_, values)
         record_decision(db, item_id_, "edit", editor, fields, now)
 
 
-def start_run(db: Database, command: str, now: datetime) -> int:
+def start_run(db: Database, command: str, now: datetime, *, pid: int | None = None) -> int:
+    """Record the start of a run of ``command`` by this process (or process ``pid``)."""
     table = db.table("runs")
-    table.insert({"command": command, "started": now.astimezone(UTC).isoformat()})
-    return int(str(table.last_pk))
+    row = {
+        "command": command,
+        "started": now.astimezone(UTC).isoformat(),
+        "pid": os.getpid() if pid is None else pid,
+        "host": socket.gethostname(),
+    }
+    with writing(db):
+        table.insert(row)
+        return int(str(table.last_pk))
 
 
 def finish_run(
     db: Database, run_id: int, outcome: str, report: Mapping[str, Any], now: datetime
 ) -> None:
-    db.table("runs").update(
-        run_id,
-        {
-            "finished": now.astimezone(UTC).isoformat(),
-            "outcome": outcome,
-            "report": json.dumps(dict(report), ensure_ascii=False, sort_keys=True),
-        },
-    )
+    values = {
+        "finished": now.astimezone(UTC).isoformat(),
+        "outcome": outcome,
+        "report": json.dumps(dict(report), ensure_ascii=False, sort_keys=True),
+    }
+    with writing(db):
+        db.table("runs").update(run_id, values)
 
 
 def last_runs(db: Database, limit: int = 10) -> list[dict[str, Any]]:
+    """The latest runs, newest first; one that never finished and whose process is gone
+    (killed, or the machine stopped) has the outcome "interrupted"."""
     rows = db.table("runs").rows_where(order_by="id desc", limit=limit)
-    return [{**row, "report": json.loads(row["report"] or "{}")} for row in rows]
+    runs = []
+    for row in rows:
+        run = {**row, "report": json.loads(row["report"] or "{}")}
+        if _abandoned(row):
+            run["outcome"] = "interrupted"
+        runs.append(run)
+    return runs
+
+
+def close_abandoned_runs(db: Database, now: datetime) -> int:
+    """Mark as "interrupted" the runs that never finished and whose process is gone; how
+    many. Their ``finished`` stays empty (no one knows when they stopped)."""
+    report = json.dumps({"interrupted_noticed": now.astimezone(UTC).isoformat()})
+    with writing(db):
+        rows = db.table("runs").rows_where("finished is null and outcome is null")
+        abandoned = [row["id"] for row in rows if _abandoned(row)]
+        for run_id in abandoned:
+            db.table("runs").update(run_id, {"outcome": "interrupted", "report": report})
+    return len(abandoned)
+
+
+def _abandoned(run: Mapping[str, Any]) -> bool:
+    """A run without an end whose process, on this machine, no longer exists. A run of
+    another machine, or from before runs recorded their process, cannot be told."""
+    if run["finished"] is not None or run["outcome"] is not None or run.get("pid") is None:
+        return False
+    if run.get("host") != socket.gethostname():
+        return False
+    return not _process_alive(int(run["pid"]))
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    try:  # a killed child its parent has not reaped yet is a zombie: gone all the same
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[-1].split()[:1] != ["Z"]
 
 
 def counts_by(db: Database, column: str) -> list[tuple[str, str, int]]:
@@ -527,3 +671,56 @@ def items_version(db: Database) -> str:
         " from items"
     ).fetchone()
     return ":".join(str(value) for value in row)
+
+
+def backup(db_path: Path, dest: Path) -> int:
+    """Copy the database at ``db_path`` to ``dest`` while others read and write it; the
+    number of items in the copy.
+
+    SQLite's online backup copies one consistent state (every transaction committed before
+    it, none after) without stopping writers. The copy is written beside ``dest`` and moved
+    into place, so ``dest`` is never half written; it is one self-contained file (no WAL).
+    A folder as ``dest`` receives a file named like the database. To restore, stop the desk
+    and crawls, delete ``<database>-wal`` and ``<database>-shm`` if any, copy the file back.
+    """
+    source, dest = Path(db_path), Path(dest)
+    if not source.is_file():
+        raise FileNotFoundError(f"no database at {source}")
+    if dest.is_dir():
+        dest = dest / source.name
+    if dest.resolve() == source.resolve():
+        raise ValueError(f"{dest} is the database itself: back it up to another file")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    partial = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
+    try:
+        _copy_database(source, partial)
+        items = _checked_item_count(partial)
+        os.replace(partial, dest)
+    finally:
+        partial.unlink(missing_ok=True)
+    return items
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    target.unlink(missing_ok=True)
+    origin = sqlite3.connect(source, timeout=BUSY_TIMEOUT)
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            origin.backup(copy)  # all pages in one step: one snapshot, never restarted by writes
+            copy.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            copy.close()
+    finally:
+        origin.close()
+
+
+def _checked_item_count(path: Path) -> int:
+    connection = sqlite3.connect(path)
+    try:
+        verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
+        if verdict != "ok":
+            raise sqlite3.DatabaseError(f"the copy at {path} is damaged: {verdict}")
+        return int(connection.execute("select count(*) from items").fetchone()[0])
+    finally:
+        connection.close()

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -102,7 +110,7 @@ def test_full_text_search_finds_an_item_by_a_word_of_its_text(db: Any, now: date
 def test_reopening_a_database_applies_no_migration_twice(tmp_path: Path) -> None:
     store.open_db(tmp_path / "news.db").close()
     db = store.open_db(tmp_path / "news.db")
-    assert [m.name for m in store.migrations.applied(db)] == ["m001_initial"]
+    assert [m.name for m in store.migrations.applied(db)] == ["m001_initial", "m002_run_process"]
 
 
 def test_a_failed_page_is_retried_on_later_nights_then_given_up(db: Any, now: datetime) -> None:
@@ -157,3 +165,153 @@ def test_the_site_build_fields_are_all_item_columns(db: Any) -> None:
     from crawler.digest import ITEM_FIELDS
 
     assert set(ITEM_FIELDS) <= set(db.table("items").columns_dict)
+
+
+def story(n: int) -> dict[str, Any]:
+    url = f"https://news.un.org/en/story/2025/10/{n}"
+    return record(url=url, canonical_url=url, content_hash=url, translations={})
+
+
+def test_writers_in_parallel_all_succeed_none_is_told_the_database_is_locked(
+    tmp_path: Path, now: datetime
+) -> None:
+    path = tmp_path / "news.db"
+    store.open_db(path).close()
+    errors: list[BaseException] = []
+
+    def crawl(first: int) -> None:
+        db = store.open_db(path)
+        try:
+            for n in range(first, first + 100):
+                store.upsert_record(db, story(n), now)
+                store.mark_seen(db, story(n)["url"], story(n)["url"], None, "new", now, "un-news")
+                if n % 10 == 0:
+                    store.set_editor_fields(db, store.item_id(story(first)["url"]), {}, "e", now)
+        except sqlite3.Error as exc:
+            errors.append(exc)
+        finally:
+            db.close()
+
+    writers = [threading.Thread(target=crawl, args=(k * 100,)) for k in range(4)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+
+    assert errors == []
+    db = store.open_db(path)
+    assert (store.count_items(db), db["seen"].count, db["decisions"].count) == (400, 400, 40)
+
+
+def test_a_write_waits_for_another_writer_to_finish(db: Any, tmp_path: Path, now: datetime) -> None:
+    other = sqlite3.connect(tmp_path / "news.db", check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    threading.Timer(0.3, other.commit).start()
+    try:
+        assert store.upsert_record(db, record(), now) == "new"
+    finally:
+        other.close()
+
+
+def test_a_write_blocked_past_the_busy_timeout_is_reported_busy_and_writes_nothing(
+    tmp_path: Path, now: datetime
+) -> None:
+    path = tmp_path / "news.db"
+    db = store.open_db(path, busy_timeout=0.2)
+    other = sqlite3.connect(path)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        with pytest.raises(sqlite3.OperationalError) as raised:
+            store.upsert_record(db, record(), now)
+        assert 0.2 <= time.monotonic() - started < 2
+    finally:
+        other.rollback()
+        other.close()
+    assert store.is_busy(raised.value)
+    assert store.count_items(db) == 0
+    assert store.upsert_record(db, record(), now) == "new", "the connection is usable after"
+
+
+def test_a_failed_write_rolls_back_all_of_it(db: Any, now: datetime) -> None:
+    store.upsert_record(db, record(), now)
+    item_id = store.item_id(record()["canonical_url"])
+    with pytest.raises(ValueError, match="not editor fields"):
+        store.set_editor_fields(db, item_id, {"status": "approved", "title": "x"}, "e", now)
+    with pytest.raises(RuntimeError), store.writing(db):
+        store.record_decision(db, item_id, "edit", "e", {}, now)
+        raise RuntimeError("halfway")
+    assert db["decisions"].count == 0
+
+
+def test_writes_inside_a_write_are_one_transaction(db: Any, now: datetime) -> None:
+    with store.writing(db):
+        store.upsert_record(db, record(), now)
+        store.mark_seen(db, record()["url"], record()["canonical_url"], None, "new", now)
+        assert db.conn.in_transaction
+    assert not db.conn.in_transaction
+    assert store.count_items(db) == 1
+
+
+def _open_at_once(path: str, start: Any, opened: Any) -> None:
+    start.wait()
+    try:
+        db = store.open_db(path)
+        opened.put([m.name for m in store.migrations.applied(db)])
+        db.close()
+    except sqlite3.Error as exc:
+        opened.put(repr(exc))
+
+
+def test_processes_opening_a_new_database_at_once_create_it_once(tmp_path: Path) -> None:
+    context = multiprocessing.get_context("spawn")
+    start, opened = context.Barrier(6), context.Queue()
+    openers = [
+        context.Process(target=_open_at_once, args=(str(tmp_path / "news.db"), start, opened))
+        for _ in range(6)
+    ]
+    for opener in openers:
+        opener.start()
+    results = [opened.get(timeout=60) for _ in openers]
+    for opener in openers:
+        opener.join()
+    assert results == [["m001_initial", "m002_run_process"]] * 6
+
+
+def test_a_run_whose_process_was_killed_is_interrupted_not_running_forever(
+    db: Any, tmp_path: Path, now: datetime
+) -> None:
+    code = (
+        "import sys, time; from datetime import datetime, UTC; from crawler import store;"
+        "db = store.open_db(sys.argv[1]); store.start_run(db, 'crawl', datetime.now(UTC));"
+        "print('started', flush=True); time.sleep(60)"
+    )
+    crawl = subprocess.Popen(
+        [sys.executable, "-c", code, str(tmp_path / "news.db")],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert crawl.stdout is not None and crawl.stdout.readline() == "started\n"
+    ours = store.start_run(db, "build", now)
+
+    assert [run["outcome"] for run in store.last_runs(db)] == [None, None], "both still running"
+    os.kill(crawl.pid, signal.SIGKILL)
+    crawl.wait()
+    crawl.stdout.close()
+
+    assert [run["outcome"] for run in store.last_runs(db)] == [None, "interrupted"]
+    assert store.close_abandoned_runs(db, now) == 1
+    assert store.close_abandoned_runs(db, now) == 0
+    assert db["runs"].get(ours)["outcome"] is None, "this process's run is still going"
+    (killed,) = db["runs"].rows_where("outcome = 'interrupted'")
+    assert killed["finished"] is None and killed["pid"] == crawl.pid
+
+
+def test_a_finished_run_keeps_its_outcome(db: Any, now: datetime) -> None:
+    run = store.start_run(db, "crawl", now, pid=2**22 + 1)  # above any pid_max: no such process
+    store.finish_run(db, run, "ok", {"totals": {"new": 1}}, now)
+    assert store.close_abandoned_runs(db, now) == 0
+    assert [(r["outcome"], r["report"]) for r in store.last_runs(db)] == [
+        ("ok", {"totals": {"new": 1}})
+    ]
