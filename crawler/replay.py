@@ -6,17 +6,22 @@ An archive is a folder a maintainer can read and edit by hand::
                          {"url", "status", "headers": {name: value}, "body": "relative/path" | null}
     index-*.jsonl        more of the same (read after index.jsonl; a later entry for a URL wins)
 
+    <host>/<path>...     the body files, named after their URL
+
 An entry may carry ``meta``: the crawl's raw archive (``data/archive/``) keeps there what led
 to each article page (source, requested URL, feed hints), so ``reprocess`` can run the
-pipelines again over stored pages without fetching anything.
-    <host>/<path>...     the body files, named after their URL
+pipelines again over stored pages without fetching anything. A body path must stay inside
+the archive folder (no absolute path, no ``..``, no symlink leading out). Bodies are read
+when a request asks for them, not when the archive is opened.
 
 A WARC file (``.warc`` or ``.warc.gz``, as written by wget or warcio) can be replayed too.
 
 :class:`ReplayMiddleware` sits closest to the downloader: when an archive is configured it
 answers every request from it (a conditional request whose validators match gets a 304, a
 URL that is not recorded gets a 404 and a log line) and never touches the network; the rest of
-the middleware chain (robots.txt, retries, redirects, stats) runs as it would online.
+the middleware chain (robots.txt, retries, redirects, stats) runs as it would online. A body
+larger than ``DOWNLOAD_MAXSIZE`` (the crawl's ``max_page_bytes``) is refused, as a download
+over it would be cancelled: the request fails.
 :class:`RecordMiddleware` writes every response the network gave into an archive.
 """
 
@@ -31,12 +36,12 @@ import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
@@ -49,13 +54,46 @@ class ArchiveError(ValueError):
     """An archive that cannot be read; the message names the file and line."""
 
 
+class Body(Protocol):
+    """Where a recorded body is; read only when a request asks for it."""
+
+    def read(self) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class FileBody:
+    path: Path
+
+    def read(self) -> bytes:
+        return self.path.read_bytes()
+
+
+@dataclass(frozen=True)
+class WarcBody:
+    path: Path
+    offset: int  # of the record in the WARC file (each record its own gzip member)
+
+    def read(self) -> bytes:
+        from warcio.archiveiterator import ArchiveIterator
+
+        with self.path.open("rb") as fh:
+            fh.seek(self.offset)
+            record = next(iter(ArchiveIterator(fh)))
+            return bytes(record.content_stream().read())
+
+
 @dataclass(frozen=True)
 class Recorded:
     url: str
     status: int
     headers: Mapping[str, str]
-    body: bytes
+    size: int = 0  # of the body, in bytes
     meta: Mapping[str, Any] = field(default_factory=dict)  # what the crawl knew (raw archive)
+    source: Body | None = None
+
+    @property
+    def body(self) -> bytes:
+        return self.source.read() if self.source is not None else b""
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -65,12 +103,17 @@ class Recorded:
         return None
 
 
-def read_archive(path: Path) -> dict[str, Recorded]:
-    """Every response in the archive at ``path`` (a folder or a WARC file), by URL."""
+def read_archive(path: Path, *, max_body_bytes: int = 0) -> dict[str, Recorded]:
+    """Every response in the archive at ``path`` (a folder or a WARC file), by URL.
+
+    Bodies are not read: each entry knows where its body is and its size. In a WARC, a
+    body is measured up to ``max_body_bytes`` (when given): a larger one is only known to
+    be larger. Raises :class:`ArchiveError` naming the file (and line) for anything unusable.
+    """
     if path.is_dir():
         return dict(_read_folder(path))
     if path.is_file() and path.name.endswith((".warc", ".warc.gz")):
-        return dict(_read_warc(path))
+        return dict(_read_warc(path, max_body_bytes))
     raise ArchiveError(f"{path}: not an archive folder (with {INDEX}) nor a .warc/.warc.gz file")
 
 
@@ -86,41 +129,97 @@ def _read_folder(path: Path) -> Iterator[tuple[str, Recorded]]:
 
 
 def _read_index(path: Path, index: Path) -> Iterator[tuple[str, Recorded]]:
+    root = path.resolve()
     with index.open(encoding="utf-8") as fh:
         for number, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
             try:
                 entry = json.loads(line)
-                body_path = entry.get("body")
-                body = (path / body_path).read_bytes() if body_path else b""
+                body = _body_file(root, entry.get("body")) if entry.get("body") else None
                 recorded = Recorded(
                     url=entry["url"],
                     status=int(entry.get("status", 200)),
                     headers=dict(entry.get("headers") or {}),
-                    body=body,
+                    size=body.stat().st_size if body else 0,
                     meta=dict(entry.get("meta") or {}),
+                    source=FileBody(body) if body else None,
                 )
-            except (ValueError, KeyError, TypeError, OSError) as exc:
+            except (ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
                 raise ArchiveError(f"{index}:{number}: unreadable entry: {exc}") from exc
             yield recorded.url, recorded
 
 
-def _read_warc(path: Path) -> Iterator[tuple[str, Recorded]]:
-    from warcio.archiveiterator import ArchiveIterator
+def _body_file(root: Path, name: Any) -> Path:
+    """The body file ``name`` names, which must be inside the archive folder ``root``."""
+    if not isinstance(name, str):
+        raise TypeError(f"body must be a relative path, not {name!r}")
+    relative = Path(name)
+    if relative.is_absolute() or ".." in relative.parts:
+        raise ValueError(f"body {name!r} is outside the archive folder {root}")
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root):
+        raise ValueError(f"body {name!r} leads outside the archive folder {root}")
+    if not target.is_file():
+        raise FileNotFoundError(f"body {name!r} is not a file in {root}")
+    return target
 
-    with path.open("rb") as fh:
-        for record in ArchiveIterator(fh):
-            if record.rec_type != "response" or record.http_headers is None:
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            headers = {
-                k: v
-                for k, v in record.http_headers.headers
-                if k.lower() not in ("content-encoding", "transfer-encoding", "content-length")
-            }
-            body = record.content_stream().read()
-            yield url, Recorded(url, int(record.http_headers.get_statuscode()), headers, body)
+
+def _read_warc(path: Path, max_body_bytes: int) -> Iterator[tuple[str, Recorded]]:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.recordloader import ArchiveLoadFailed
+
+    found = 0
+    try:
+        with path.open("rb") as fh:
+            records = ArchiveIterator(fh)
+            for record in records:
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                size = _measure(record.content_stream(), max_body_bytes)
+                offset = records.get_record_offset()  # (reads the record to its end)
+                found += 1
+                yield url, _warc_entry(url, record, size, WarcBody(path, offset))
+    except WARC_ERRORS + (ArchiveLoadFailed,) as exc:
+        cause = " ".join(str(exc).split()) or type(exc).__name__
+        raise ArchiveError(f"{path}: unreadable WARC file: {cause}") from exc
+    if not found:
+        raise ArchiveError(f"{path}: unreadable WARC file: no HTTP response in it")
+
+
+# What warcio raises for a file that is no WARC, or is cut short (its parser does not wrap
+# every failure in ArchiveLoadFailed: a record without a target URI is an AttributeError).
+WARC_ERRORS: tuple[type[Exception], ...] = (
+    EOFError,
+    OSError,
+    ValueError,
+    zlib.error,
+    AttributeError,
+    TypeError,
+    KeyError,
+    IndexError,
+)
+
+
+def _warc_entry(url: str, record: Any, size: int, body: WarcBody) -> Recorded:
+    headers = {
+        k: v
+        for k, v in record.http_headers.headers
+        if k.lower() not in ("content-encoding", "transfer-encoding", "content-length")
+    }
+    status = int(record.http_headers.get_statuscode())
+    return Recorded(url, status, headers, size, source=body)
+
+
+def _measure(stream: Any, limit: int) -> int:
+    """Bytes in ``stream``, read in chunks (never held); past ``limit`` (when given), stop."""
+    size = 0
+    while chunk := stream.read(1 << 16):
+        size += len(chunk)
+        if limit and size > limit:
+            break
+    return size
 
 
 def body_filename(url: str, content_type: str | None) -> str:
@@ -206,16 +305,18 @@ def _decoded_body(response: Response) -> tuple[dict[str, str], bytes]:
 class ReplayMiddleware:
     """Answer every request from the archive in ``GCED_REPLAY_ARCHIVE``; never the network."""
 
-    def __init__(self, archive: Mapping[str, Recorded], path: str) -> None:
+    def __init__(self, archive: Mapping[str, Recorded], path: str, max_size: int = 0) -> None:
         self.archive = archive
         self.path = path
+        self.max_size = max_size
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ReplayMiddleware:
         path = crawler.settings.get("GCED_REPLAY_ARCHIVE")
         if not path:
             raise NotConfigured  # no archive to replay: downloads use the network
-        return cls(read_archive(Path(path)), str(path))
+        max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        return cls(read_archive(Path(path), max_body_bytes=max_size), str(path), max_size)
 
     def process_request(self, request: Request) -> Response:
         recorded = self.archive.get(request.url)
@@ -224,15 +325,39 @@ class ReplayMiddleware:
             return Response(request.url, status=404, request=request)
         if _not_modified(request, recorded):
             return Response(request.url, status=304, headers=_validators(recorded), request=request)
+        max_size = request.meta.get("download_maxsize", self.max_size)
+        if max_size and recorded.size > max_size:
+            # As the network path cancels a download over DOWNLOAD_MAXSIZE: the request fails.
+            # (A WARC body is measured only up to the limit: its size is "at least".)
+            logger.warning(
+                "refused %s: recorded body of at least %d bytes, over the %d bytes allowed",
+                request.url,
+                recorded.size,
+                max_size,
+            )
+            raise IgnoreRequest(
+                f"body of at least {recorded.size} bytes, over the {max_size} bytes allowed"
+            )
+        body = _read_body(recorded)
         headers = Headers(dict(recorded.headers))
-        cls = responsetypes.from_args(headers=headers, url=recorded.url, body=recorded.body)
+        cls = responsetypes.from_args(headers=headers, url=recorded.url, body=body)
         return cls(
             url=request.url,
             status=recorded.status,
             headers=dict(recorded.headers),
-            body=recorded.body,
+            body=body,
             request=request,
         )
+
+
+def _read_body(recorded: Recorded) -> bytes:
+    """The recorded body, read now; one that is gone or unreadable fails the request."""
+    try:
+        return recorded.body
+    except WARC_ERRORS + (StopIteration,) as exc:
+        cause = " ".join(str(exc).split()) or type(exc).__name__
+        logger.warning("cannot replay %s: %s", recorded.url, cause)
+        raise IgnoreRequest(f"recorded body unreadable: {cause}") from exc
 
 
 def _validators(recorded: Recorded) -> dict[str, str]:

@@ -146,3 +146,99 @@ def test_a_warc_file_replays_too(tmp_path: Path) -> None:
         )
         writer.write_record(record)
     assert read_archive(path)[STORY].body == b"<html>warc</html>"
+
+
+def entry(body: str | None, url: str = STORY) -> str:
+    return json.dumps({"url": url, "status": 200, "headers": {}, "body": body}) + "\n"
+
+
+@pytest.mark.parametrize("body", ["../secret.html", "/etc/hostname", "pages/../../secret.html"])
+def test_a_body_path_leaving_the_archive_is_an_error_naming_file_and_line(
+    tmp_path: Path, body: str
+) -> None:
+    (tmp_path / "secret.html").write_text("secret")
+    archive = tmp_path / "archive"
+    (archive / "pages").mkdir(parents=True)
+    (archive / "index.jsonl").write_text("\n" + entry(body))
+    with pytest.raises(ArchiveError, match=r"index.jsonl:2: .*outside the archive folder"):
+        read_archive(archive)
+
+
+def test_a_body_symlinked_out_of_the_archive_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "secret.html").write_text("secret")
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "page.html").symlink_to(tmp_path / "secret.html")
+    (archive / "index.jsonl").write_text(entry("page.html"))
+    with pytest.raises(ArchiveError, match=r"index.jsonl:1: .*leads outside the archive"):
+        read_archive(archive)
+
+
+def test_bodies_are_read_when_asked_for_not_when_the_archive_is_opened(archive: Path) -> None:
+    recorded = read_archive(archive)[STORY]
+    body = archive / body_filename(STORY, "text/html")
+    assert recorded.size == body.stat().st_size
+    body.write_bytes(b"<html>changed since</html>")
+    assert recorded.body == b"<html>changed since</html>"
+
+
+def test_a_body_over_the_download_limit_is_refused_like_a_cancelled_download(
+    archive: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from scrapy.exceptions import IgnoreRequest
+
+    crawler = get_crawler(
+        settings_dict={"GCED_REPLAY_ARCHIVE": str(archive), "DOWNLOAD_MAXSIZE": 20}
+    )
+    middleware = build_from_crawler(ReplayMiddleware, crawler)
+    with caplog.at_level(logging.WARNING), pytest.raises(IgnoreRequest, match="over the 20"):
+        middleware.process_request(Request(STORY))
+    assert f"refused {STORY}: recorded body of at least" in caplog.text
+    redirect = "https://news.un.org/feed/view/en/story/2025/03/1161234"
+    assert middleware.process_request(Request(redirect)).status == 301  # no body: no limit
+
+
+def write_warc(path: Path, body: bytes) -> None:
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=path.suffix == ".gz")
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        for n in range(2):
+            record = writer.create_warc_record(
+                f"{STORY}?n={n}",
+                "response",
+                payload=BytesIO(body),
+                length=len(body),
+                http_headers=headers,
+            )
+            writer.write_record(record)
+
+
+@pytest.mark.parametrize("name", ["capture.warc", "capture.warc.gz"])
+def test_a_warc_body_is_measured_but_not_held_and_read_when_asked_for(
+    tmp_path: Path, name: str
+) -> None:
+    write_warc(tmp_path / name, b"<html>" + b"x" * 100_000 + b"</html>")
+    recorded = read_archive(tmp_path / name, max_body_bytes=1000)
+    assert recorded[f"{STORY}?n=1"].size > 1000  # known to be over the limit
+    assert recorded[f"{STORY}?n=1"].body.endswith(b"x</html>")
+    assert read_archive(tmp_path / name)[f"{STORY}?n=0"].size == 100_013
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"this is not a WARC file at all\n",
+        gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\n")[:-8],  # cut short
+        b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 100\r\n\r\nshort",
+    ],
+)
+def test_a_broken_warc_is_an_archive_error_naming_the_file(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "broken.warc"
+    path.write_bytes(content)
+    with pytest.raises(ArchiveError, match=r"broken.warc: unreadable WARC file: \S"):
+        read_archive(path)
