@@ -1,9 +1,13 @@
-"""Retries that slow down: back off on 429 and 5xx, honouring ``Retry-After``.
+"""The download path's manners: retries that slow down, and no going round in circles.
 
 Scrapy's retry middleware retries at once; a site that answers 429 asked us to wait. This
 one widens the delay of the site's download slot before the retry — to ``Retry-After``
 when the site says how long (seconds or an HTTP date), else exponentially — so every
 request to that site waits, not only the retried one.
+
+A redirect back to a URL the request already went through would be dropped in silence by
+Scrapy's duplicate filter; :class:`RedirectLoopMiddleware` fails that request instead, so
+the spider's errback logs it and the page is remembered as failed.
 """
 
 from __future__ import annotations
@@ -11,10 +15,13 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from w3lib.url import safe_url_string
 
 logger = logging.getLogger(__name__)
 
@@ -83,3 +90,35 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if slot is not None and slot.delay < delay:
             logger.info("backing off %s: %.1fs between requests after %s", key, delay, request.url)
             slot.delay = delay
+
+
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+
+
+def redirect_target(request: Request, response: Response) -> str | None:
+    """Where a redirect response sends ``request`` (as Scrapy's RedirectMiddleware reads it)."""
+    header = response.headers.get(b"Location")
+    if response.status not in REDIRECT_STATUSES or not header:
+        return None
+    handled = request.meta.get("handle_httpstatus_list", [])
+    if request.meta.get("dont_redirect") or request.meta.get("handle_httpstatus_all"):
+        return None
+    if response.status in handled:
+        return None
+    location = safe_url_string(header.decode("latin-1"))
+    return urljoin(request.url, location)
+
+
+class RedirectLoopMiddleware:
+    """Fail a request redirected back to a URL on its own redirect chain (a loop).
+
+    Sits before Scrapy's RedirectMiddleware on the response path (a higher order number);
+    too many redirects without a loop are Scrapy's own ``max redirections reached``.
+    """
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        target = redirect_target(request, response)
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if target is not None and target in chain:
+            raise IgnoreRequest("redirect loop: " + " -> ".join([*chain, target]))
+        return response

@@ -7,6 +7,8 @@ from typing import Any
 
 from crawler.config import Config
 
+DOWNLOAD_TIMEOUT = 60  # seconds
+
 
 def scrapy_settings(
     config: Config,
@@ -36,13 +38,17 @@ def scrapy_settings(
         "DOWNLOAD_WARNSIZE": crawl.max_page_bytes // 2,
         "RETRY_TIMES": 3,
         "RETRY_HTTP_CODES": [429, 500, 502, 503, 504, 522, 524, 408],
+        # A site that has not answered in a minute is not going to: Scrapy waits 3 minutes,
+        # and retries, holding the site's slot the whole time.
+        "DOWNLOAD_TIMEOUT": DOWNLOAD_TIMEOUT,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,
         "LOG_LEVEL": log_level or crawl.log_level,
-        # The CLI configures logging; a page that failed is a warning, not an error.
+        # The CLI configures logging. A request that failed is one warning, from the
+        # spider's errback (URL and cause); Scrapy's own "gave up retrying" line is INFO.
         "LOG_INSTALL_ROOT_HANDLER": False,
-        "RETRY_GIVE_UP_LOG_LEVEL": "WARNING",
+        "RETRY_GIVE_UP_LOG_LEVEL": "INFO",
         "FEED_EXPORT_ENCODING": "utf-8",
         "ITEM_PIPELINES": {
             "pipelines.scrapy.RawArchivePipeline": 100,
@@ -52,6 +58,8 @@ def scrapy_settings(
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawler.politeness.BackoffRetryMiddleware": 550,
+            # Before RedirectMiddleware (600) on the way back: a loop fails, not vanishes.
+            "crawler.politeness.RedirectLoopMiddleware": 610,
             "crawler.replay.ReplayMiddleware": 950,
             "crawler.replay.RecordMiddleware": 960,
         },
