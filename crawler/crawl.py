@@ -17,16 +17,29 @@ from crawler import store
 from crawler.config import Config, SourceConfig
 from crawler.settings import scrapy_settings
 
-OUTCOMES = ("new", "updated", "unchanged", "failed")
-FETCHES = ("requests", "not_modified", "skipped_known", "entry_points_failed", "errors")
+# What became of each page fetched: stored (new, updated, unchanged); "no_article": fetched,
+# but it holds no article (remembered, not fetched again); "failed": it could not be fetched,
+# processed or stored (remembered, tried again by the next crawl). Only "failed" calls for
+# attention: `report.total("failed")` is what nightly's exit status looks at.
+OUTCOMES = ("new", "updated", "unchanged", "no_article", "failed")
+FETCHES = (
+    "requests",
+    "not_modified",
+    "skipped_known",
+    "links_skipped",
+    "entry_points_failed",
+    "errors",
+)
 
 
 @dataclass
 class CrawlReport:
     """What one crawl did.
 
-    ``pages``: per (source, language), pages stored new, updated, unchanged, or failed.
+    ``pages``: per (publisher, language), pages stored new, updated, unchanged, pages
+    without an article, and pages failed.
     ``fetches``: per configured source, requests made, 304s, known links not fetched again,
+    links that are no web address (skipped), entry points failed, pages stored and failed,
     and errors logged.
     """
 
@@ -46,19 +59,24 @@ class CrawlReport:
         }
 
     def lines(self) -> list[str]:
-        out = [f"{'source':<10} {'lang':<8} " + " ".join(f"{o:>9}" for o in OUTCOMES)]
+        out = [f"{'source':<10} {'lang':<8} " + " ".join(f"{_label(o):>10}" for o in OUTCOMES)]
         for (source, language), counts in sorted(self.pages.items()):
-            cells = " ".join(f"{counts.get(o, 0):>9}" for o in OUTCOMES)
+            cells = " ".join(f"{counts.get(o, 0):>10}" for o in OUTCOMES)
             out.append(f"{source:<10} {language:<8} {cells}")
         for name, row in sorted(self.fetches.items()):
             out.append(
                 f"{name}: {row.get('requests', 0)} requests, {row.get('not_modified', 0)} not"
                 f" modified (304), {row.get('skipped_known', 0)} known links skipped,"
+                f" {row.get('links_skipped', 0)} bad links skipped,"
                 f" {row.get('entry_points_failed', 0)} entry points failed,"
-                f" {row.get('errors', 0)} errors"
+                f" {row.get('failed', 0)} pages failed, {row.get('errors', 0)} errors"
             )
-        out.append("total: " + ", ".join(f"{self.total(o)} {o}" for o in OUTCOMES))
+        out.append("total: " + ", ".join(f"{self.total(o)} {_label(o)}" for o in OUTCOMES))
         return out
+
+
+def _label(outcome: str) -> str:
+    return outcome.replace("_", "-")
 
 
 def spider_class(name: str) -> type[Spider]:
@@ -79,13 +97,17 @@ def report_from_stats(source: SourceConfig, stats: Mapping[str, Any]) -> CrawlRe
     def total(*outcomes: str) -> int:
         return sum(row.get(outcome, 0) for row in pages.values() for outcome in outcomes)
 
+    publisher = source.publisher
     fetches = {
         "stored": total("new", "updated", "unchanged"),
         "new": total("new"),
+        "no_article": total("no_article"),
+        "failed": total("failed"),
         "requests": int(stats.get("downloader/request_count", 0)),
         "not_modified": int(stats.get("downloader/response_status_count/304", 0)),
-        "skipped_known": int(stats.get(f"gced/skipped_known/{source.publisher}", 0)),
-        "entry_points_failed": int(stats.get(f"gced/discovery_errors/{source.publisher}", 0)),
+        "skipped_known": int(stats.get(f"gced/skipped_known/{publisher}", 0)),
+        "links_skipped": int(stats.get(f"gced/links_skipped/{publisher}", 0)),
+        "entry_points_failed": int(stats.get(f"gced/discovery_errors/{publisher}", 0)),
         "errors": int(stats.get("log_count/ERROR", 0)),
     }
     return CrawlReport(pages=dict(pages), fetches={source.name: fetches})

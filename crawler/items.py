@@ -1,4 +1,10 @@
-"""What spiders hand to pipelines: raw pages, and the state of the entry points they read."""
+"""What spiders hand to pipelines: raw pages, failures, and the state of the entry points read.
+
+Every article item carries ``via``: the entry points (feed, sitemap or listing URLs, outermost
+first — a sitemap index, then its child sitemap) that led to it. A crawl keeps the validators
+(ETag, Last-Modified) only of entry points none of whose pages failed, so the next crawl reads
+them whole again and finds the failed pages, instead of being told "304 Not Modified".
+"""
 
 from __future__ import annotations
 
@@ -20,16 +26,16 @@ class RawPage:
     status: int
     headers: dict[str, str]
     body: bytes
-    encoding: str
     source: str
     publisher: str = ""
     language_hint: str | None = None
     entry: dict[str, Any] = field(default_factory=dict)
     freshness: str | None = None
     fetched_at: str = ""
+    via: tuple[str, ...] = ()
 
-    def html(self) -> str:
-        return self.body.decode(self.encoding or "utf-8", errors="replace")
+    def __repr__(self) -> str:  # Scrapy logs items: never the whole body
+        return f"RawPage({self.url!r}, status={self.status}, {len(self.body)} bytes)"
 
 
 @dataclass(frozen=True)
@@ -43,9 +49,22 @@ class EntryPointState:
 
 @dataclass(frozen=True)
 class FetchFailure:
-    """An article page that could not be fetched; the next crawl tries it again."""
+    """An article page that could not be fetched, processed or stored; the next crawl tries
+    it again. ``reason`` is the cause, one line (``HTTP 500``, ``cannot store: ...``)."""
 
     url: str
     source: str
     reason: str
     hints: dict[str, Any] = field(default_factory=dict)
+    via: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EntryPointFailure:
+    """A feed, sitemap or listing page that could not be fetched or read: the entry points
+    that led to it (a sitemap index, the listing's first page) keep no validators."""
+
+    url: str
+    source: str
+    reason: str
+    via: tuple[str, ...] = ()

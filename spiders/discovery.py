@@ -12,15 +12,45 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from io import BytesIO
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import lxml.etree
 import lxml.html
+from w3lib.url import safe_url_string
 
 
 class DiscoveryError(ValueError):
     """A feed or sitemap that cannot be read at all."""
+
+
+# Only web pages are followed: never javascript:, mailto:, tel:, data:, ftp: or file: links.
+FOLLOWED_SCHEMES = frozenset({"http", "https"})
+_SPACE = re.compile(r"\s")
+
+
+def followable(url: str | None, base: str | None = None) -> str | None:
+    """The absolute http(s) URL a link points to (joined to ``base``), or None for a link
+    not to follow: empty, of another scheme (``javascript:``, ``mailto:``, ``tel:``,
+    ``data:``, ``ftp:``), without a host, or malformed (``http://[::1``, a port out of range,
+    a host Scrapy's ``Request`` refuses). The one place that decides which links a crawl
+    follows: feed entries, sitemap entries and alternates, listing links, next pages, retries.
+    """
+    text = (url or "").strip()
+    if not text:
+        return None
+    try:
+        joined = urljoin(base, text) if base else text
+        parts = urlsplit(joined)
+        _ = parts.port  # raises for a port out of range
+        safe_url_string(joined)  # what scrapy.Request applies to every URL
+    except ValueError:  # UnicodeError (a host IDNA refuses) is a ValueError too
+        return None
+    if parts.scheme.lower() not in FOLLOWED_SCHEMES or not parts.hostname:
+        return None
+    if _SPACE.search(parts.netloc):
+        return None
+    return joined
 
 
 @dataclass(frozen=True)
@@ -65,11 +95,9 @@ def feed_links(body: bytes, feed_url: str, language: str | None) -> tuple[str | 
     feed_language = language or parsed.feed.get("language")
     links = []
     for entry in parsed.entries:
-        if not entry.get("link"):
-            continue
         links.append(
             Link(
-                url=entry["link"],
+                url=str(entry.get("link") or ""),  # an entry without a link is reported
                 title=entry.get("title"),
                 summary=entry.get("summary"),
                 published=_iso_struct(entry.get("published_parsed")),
@@ -129,9 +157,9 @@ def sitemap_links(body: bytes) -> tuple[str, list[Link]]:
         raise DiscoveryError(f"not a sitemap: root element <{kind}>")
     links = []
     for node in root:
-        loc = _child_text(node, "loc")
-        if not loc:
+        if _local(node.tag) not in ("url", "sitemap"):
             continue
+        loc = _child_text(node, "loc") or ""  # an entry without <loc> is reported
         alternates = {
             alt.get("hreflang", ""): alt.get("href", "")
             for alt in node.iter(f"{_XHTML}link")
@@ -155,25 +183,44 @@ def _child_text(node: Any, name: str) -> str | None:
 # ---- listing pages -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Listing:
+    """What a listing page gives: article links, the next page, and links not followed.
+
+    ``skipped`` holds hrefs the source's article patterns picked, and the next-page href,
+    that cannot be followed (see :func:`followable`); other unfollowable anchors (share
+    buttons' ``mailto:``, ``javascript:`` toggles) are the page's furniture, dropped quietly.
+    """
+
+    articles: list[str]
+    next_page: str | None
+    skipped: list[str] = field(default_factory=list)
+
+
 def listing_links(
     body: bytes, base_url: str, patterns: Sequence[re.Pattern[str]], next_selector: str
-) -> tuple[list[str], str | None]:
+) -> Listing:
     """Article links on a listing page (those matching ``patterns``), and the next page."""
     try:
         tree = lxml.html.fromstring(body, base_url=base_url)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise DiscoveryError(f"unreadable listing page: {exc}") from exc
-    articles: list[str] = []
+    listing = Listing(articles=[], next_page=None)
     for href in tree.xpath("//a/@href"):
-        url = urljoin(base_url, str(href).strip())
-        if matches(url, patterns) and url not in articles:
-            articles.append(url)
-    next_page = None
+        raw = str(href).strip()
+        url = followable(raw, base_url)
+        if url is None:
+            if patterns and raw and matches(raw, patterns):
+                listing.skipped.append(raw)
+        elif matches(url, patterns) and url not in listing.articles:
+            listing.articles.append(url)
     for node in tree.cssselect(next_selector):
         if node.get("href"):
-            next_page = urljoin(base_url, node.get("href").strip())
-            break
-    return articles, next_page
+            next_page = followable(node.get("href"), base_url)
+            if next_page is None:
+                listing.skipped.append(node.get("href"))
+            return Listing(listing.articles, next_page, listing.skipped)
+    return listing
 
 
 def compile_patterns(patterns: Iterable[str]) -> list[re.Pattern[str]]:

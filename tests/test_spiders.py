@@ -12,9 +12,9 @@ from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
 from crawler.config import load_config
-from crawler.items import EntryPointState, FetchFailure, RawPage
+from crawler.items import EntryPointFailure, EntryPointState, FetchFailure, RawPage
 from spiders.base import SourceSpider
-from spiders.discovery import Link
+from spiders.discovery import Link, followable
 from spiders.generic import GenericSpider
 from spiders.un_news import UNNewsSpider
 from spiders.undp import UNDPSpider
@@ -257,3 +257,135 @@ def test_a_broken_feed_is_logged_with_its_url(caplog: pytest.LogCaptureFixture) 
     )
     assert requests(built.parse_feed(response, None)) == []
     assert "https://news.un.org/feed/broken.xml" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [
+        ("/en/story/1", "https://news.un.org/en/story/1"),
+        ("//www.un.org/en/page", "https://www.un.org/en/page"),
+        (" https://news.un.org/en/story/2 ", "https://news.un.org/en/story/2"),
+        ("javascript:void(0)", None),
+        ("mailto:desk@example.org", None),
+        ("tel:+15551234", None),
+        ("data:text/html,hello", None),
+        ("ftp://news.un.org/file", None),
+        ("", None),
+        ("   ", None),
+        ("http://[::1", None),
+        ("http://news.un.org:99999/x", None),
+        ("http:///no-host", None),
+        ("http://exa mple.org/", None),
+    ],
+)
+def test_only_web_addresses_are_followed(link: str, expected: str | None) -> None:
+    assert followable(link, "https://news.un.org/feed/rss.xml") == expected
+
+
+BAD_RSS = RSS.replace(
+    "<link>https://news.un.org/feed/view/ru/story/2025/02/1459987</link>",
+    "<link>javascript:void(0)</link>",
+).replace(
+    "</channel>",
+    "<item><title>Звонок</title><link>tel:+15551234</link></item>"
+    "<item><title>Третий</title><link>https://news.un.org/feed/view/ru/story/2025/03/1</link>"
+    "</item></channel>",
+)
+
+
+def test_a_bad_link_in_a_feed_is_skipped_and_the_rest_followed(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    built = spider(UNNewsSpider, "un-news")
+    feed_url = "https://news.un.org/feed/subscribe/ru/news/all/rss.xml"
+    out = list(built.parse_feed(xml(feed_url, BAD_RSS), "ru"))
+    assert [r.url for r in requests(out)] == [
+        "https://news.un.org/feed/view/ru/story/2025/01/1458000",
+        "https://news.un.org/feed/view/ru/story/2025/03/1",
+    ]
+    assert isinstance(out[-1], EntryPointState), "the feed was read to its end"
+    assert f"skipped link 'javascript:void(0)' in {feed_url}" in caplog.text
+    assert f"skipped link 'tel:+15551234' in {feed_url}" in caplog.text
+    assert built.crawler.stats.get_value("gced/links_skipped/un-news") == 2
+
+
+def test_bad_links_in_a_sitemap_index_a_sitemap_and_a_listing_are_skipped() -> None:
+    built = spider(UNESCOSpider, "unesco")
+    index = SITEMAP_INDEX.replace("https://www.unesco.org/fr/sitemap.xml", "mailto:x@unesco.org")
+    out = requests(built.parse_sitemap(xml("https://www.unesco.org/sitemap.xml", index), None))
+    assert [r.url for r in out] == ["https://www.unesco.org/en/sitemap.xml"]
+    urlset = URLSET.replace(
+        "https://www.unesco.org/fr/articles/boite-outils-education-paix", "javascript:go()"
+    )
+    out = requests(built.parse_sitemap(xml("https://www.unesco.org/en/sitemap.xml", urlset), None))
+    assert [r.url for r in out] == [
+        "https://www.unesco.org/en/articles/peace-education-toolkit",
+        "https://www.unesco.org/en/articles/older-story",
+    ]
+    listing = LISTING.replace('href="?page=1"', 'href="javascript:more()"').replace(
+        "</body>", '<a href="mailto:?subject=share">Share</a></body>'
+    )
+    out = requests(
+        built.parse_listing(html("https://www.unesco.org/en/articles", listing), "en", 1)
+    )
+    assert [r.url for r in out] == [
+        "https://www.unesco.org/en/articles/first-story",
+        "https://www.unesco.org/en/articles/second-story",
+    ]
+    # the share button's mailto: is no article link (the patterns do not pick it): not counted
+    assert built.crawler.stats.get_value("gced/links_skipped/unesco") == 3
+
+
+def test_a_bad_url_among_the_pages_to_retry_is_skipped() -> None:
+    built = spider(
+        UNNewsSpider,
+        "un-news",
+        retry=[("mailto:x@un.org", {}), ("https://news.un.org/en/story/2025/05/1", {})],
+    )
+    assert start_urls(built)[0] == "https://news.un.org/en/story/2025/05/1"
+
+
+def test_an_article_knows_the_entry_points_that_led_to_it() -> None:
+    built = spider(UNESCOSpider, "unesco")
+    (child, _) = requests(
+        built.parse_sitemap(xml("https://www.unesco.org/sitemap.xml", SITEMAP_INDEX), None)
+    )
+    response = XmlResponse(child.url, body=URLSET.encode(), request=child)
+    article = requests(built.parse_sitemap(response, None))[0]
+    chain = ("https://www.unesco.org/sitemap.xml", "https://www.unesco.org/en/sitemap.xml")
+    assert article.meta["gced_via"] == chain
+    page = HtmlResponse(article.url, body=b"<html></html>", request=article)
+    (raw,) = built.parse_article(page, article.cb_kwargs["link"])
+    assert raw.via == chain
+
+
+def test_a_failed_article_and_a_failed_sitemap_name_their_entry_points() -> None:
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.python.failure import Failure
+
+    built = spider(UNESCOSpider, "unesco")
+    via = ("https://www.unesco.org/sitemap.xml",)
+    child = built.entry_request(
+        "https://www.unesco.org/en/sitemap.xml", built.parse_sitemap, via=via
+    )
+    failure = Failure(HttpError(Response(child.url, status=500, request=child)))
+    failure.request = child  # type: ignore[attr-defined]
+    (failed,) = list(built.on_error(failure))
+    assert failed == EntryPointFailure(child.url, "unesco", "HTTP 500", via)
+    article = built.article_request(Link("https://www.unesco.org/en/articles/x"), (*via, child.url))
+    failure = Failure(HttpError(Response(article.url, status=404, request=article)))
+    failure.request = article  # type: ignore[attr-defined]
+    (failed,) = list(built.on_error(failure))
+    assert isinstance(failed, FetchFailure) and failed.via == (*via, child.url)
+
+
+def test_a_page_robots_txt_forbids_is_not_a_failure(caplog: pytest.LogCaptureFixture) -> None:
+    from scrapy.exceptions import IgnoreRequest
+    from twisted.python.failure import Failure
+
+    built = spider(UNESCOSpider, "unesco")
+    request = built.article_request(Link("https://www.unesco.org/en/private/x"))
+    failure = Failure(IgnoreRequest("Forbidden by robots.txt"))
+    failure.request = request  # type: ignore[attr-defined]
+    assert list(built.on_error(failure)) == []
+    assert "failed" not in caplog.text

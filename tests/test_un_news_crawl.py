@@ -76,8 +76,9 @@ def test_translations_linked_by_hreflang_share_a_story_id(crawled: Path) -> None
 
 def test_report_counts_new_pages_per_language_and_the_failures(crawled: Path) -> None:
     report = (crawled / "first-report.txt").read_text(encoding="utf-8")
-    assert "total: 22 new, 0 updated, 0 unchanged, 2 failed" in report
-    assert "un-news    ru               4" in report
+    assert "total: 22 new, 0 updated, 0 unchanged, 0 no-article, 2 failed" in report
+    assert "un-news    ru                4" in report
+    assert "2 pages failed" in report
 
 
 def test_second_run_adds_nothing_changes_nothing_and_gets_304s(
@@ -89,9 +90,12 @@ def test_second_run_adds_nothing_changes_nothing_and_gets_304s(
     result = run_cli("crawl", "--source", "un-news", "--archive", str(SAMPLE_ARCHIVE), cwd=work)
     assert result.returncode == 0, result.stderr
     assert rows(work / "data/news.db", "select * from items order by id") == before
-    assert "total: 0 new, 0 updated, 0 unchanged, 0 failed" in result.stdout
-    # robots.txt and the eight feeds, each answered 304: no story page is asked for again.
-    assert "un-news: 9 requests, 8 not modified (304)" in result.stdout
+    # The two broken pages are asked for again, and fail again; nothing else is.
+    assert "total: 0 new, 0 updated, 0 unchanged, 0 no-article, 2 failed" in result.stdout
+    # robots.txt and eight feeds: six answered 304; the es and fr feeds, whose pages failed,
+    # kept no validators and are read whole, their stored stories skipped (known), and the
+    # two broken story pages are asked for again through their redirects (the 500 retried).
+    assert "un-news: 14 requests, 6 not modified (304)" in result.stdout
 
 
 def test_failed_pages_are_remembered_and_tried_again(crawled: Path) -> None:
