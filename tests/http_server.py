@@ -1,7 +1,16 @@
-"""A real HTTP server on 127.0.0.1 for crawl tests: scripted answers, counted requests."""
+"""A real HTTP server on 127.0.0.1 for crawl tests: scripted answers, counted requests.
+
+Beyond status, headers and body, an answer can misbehave as real servers do: wait before
+answering (``delay``), stall halfway through its body (``stall``), reset the connection
+halfway through (``reset``), or send no Content-Length (``sized=False``, the body ends when
+the connection closes). An answer with an ``ETag`` header is answered 304 to a request whose
+``If-None-Match`` matches it.
+"""
 
 from __future__ import annotations
 
+import socket
+import struct
 import threading
 import time
 from collections import Counter
@@ -18,7 +27,10 @@ class Answer:
     headers: dict[str, str] = field(
         default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"}
     )
-    delay: float = 0.0
+    delay: float = 0.0  # seconds before the status line
+    stall: float = 0.0  # seconds between the first half of the body and the rest
+    reset: bool = False  # the connection is reset after the first half of the body
+    sized: bool = True  # send Content-Length
 
 
 @dataclass
@@ -29,6 +41,7 @@ class Site:
     hits: Counter[str] = field(default_factory=Counter)
     agents: set[str] = field(default_factory=set)
     base: str = ""
+    conditional: Counter[str] = field(default_factory=Counter)  # requests with If-None-Match
 
     def answer(self, path: str, agent: str = "") -> Answer:
         self.hits[path] += 1
@@ -46,14 +59,38 @@ def serve(site: Site) -> Iterator[Site]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
             answer = site.answer(self.path, self.headers.get("User-Agent", ""))
+            if self.headers.get("If-None-Match"):
+                site.conditional[self.path] += 1
+            etag = answer.headers.get("ETag")
+            if etag and self.headers.get("If-None-Match") == etag:
+                answer = Answer(304, b"", {"ETag": etag})
             if answer.delay:
                 time.sleep(answer.delay)
+            try:
+                self.send(answer)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the crawler gave up waiting: what the answer was for
+
+        def send(self, answer: Answer) -> None:
             self.send_response(answer.status)
             for name, value in answer.headers.items():
                 self.send_header(name, value.replace("{base}", site.base))
-            self.send_header("Content-Length", str(len(answer.body)))
+            if answer.sized:
+                self.send_header("Content-Length", str(len(answer.body)))
             self.end_headers()
-            self.wfile.write(answer.body)
+            half = len(answer.body) // 2
+            self.wfile.write(answer.body[:half])
+            self.wfile.flush()
+            if answer.reset:
+                # RST, not FIN: the peer sees the connection reset mid-body.
+                linger = struct.pack("ii", 1, 0)
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+                self.connection.close()
+                self.close_connection = True
+                return
+            if answer.stall:
+                time.sleep(answer.stall)
+            self.wfile.write(answer.body[half:])
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             pass
