@@ -11,6 +11,7 @@ from crawler import store
 from crawler.config import Config
 from crawler.replay import read_archive
 from pipelines import ExtractionError, process_fetched
+from pipelines.scrapy import describe
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +19,9 @@ logger = logging.getLogger(__name__)
 def reprocess(config: Config, db: Any, now: datetime) -> Counter[str]:
     """Every article page in ``config.paths.archive`` through ``process_page`` into the store.
 
-    Returns counts of new, updated, unchanged and failed records. Editor fields stay.
+    Returns counts of new, updated and unchanged records, pages with no article
+    (``no_article``) and pages whose processing failed (``failed``: one warning line each,
+    the others go on). Editor fields stay. A store that cannot be written ends the run.
     """
     counts: Counter[str] = Counter()
     if not (config.paths.archive / "index.jsonl").is_file():
@@ -40,6 +43,11 @@ def reprocess(config: Config, db: Any, now: datetime) -> Counter[str]:
             )
         except ExtractionError as exc:
             logger.warning("no article at %s: %s", recorded.url, exc)
+            counts["no_article"] += 1
+            continue
+        except Exception as exc:  # noqa: BLE001 — whatever the cause, one page fails, not the run
+            logger.warning("failed %s: cannot process: %s", recorded.url, describe(exc))
+            logger.debug("processing %s failed", recorded.url, exc_info=True)
             counts["failed"] += 1
             continue
         if not source:

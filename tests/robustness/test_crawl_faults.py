@@ -29,7 +29,9 @@ from scrapy.utils.test import get_crawler
 
 from crawler import store
 from crawler.config import SiteRules, load_config
-from crawler.items import FetchFailure, RawPage
+from crawler.items import EntryPointState, FetchFailure, RawPage
+from crawler.replay import ArchiveWriter
+from crawler.reprocess import reprocess
 from pipelines.scrapy import ProcessPagePipeline, StorePipeline
 from tests.conftest import NETGUARD, ROOT
 from tests.http_server import Answer, Site, serve
@@ -468,6 +470,9 @@ def test_a_page_whose_processing_fails_is_a_failed_page_remembered_for_retry(
     )
     process, keep = ProcessPagePipeline(crawler), StorePipeline.from_crawler(crawler)
     keep.open_spider()
+    feeds = [f"https://news.un.org/feed/subscribe/{lang}/news/all/rss.xml" for lang in ("en", "fr")]
+    for feed in feeds:
+        keep.process_item(EntryPointState(feed, etag=f'"{feed[-15:]}"', last_modified=None))
     page = RawPage(
         url="https://news.un.org/en/story/2025/05/1",
         final_url="https://news.un.org/en/story/2025/05/1",
@@ -477,7 +482,7 @@ def test_a_page_whose_processing_fails_is_a_failed_page_remembered_for_retry(
         source="un-news",
         publisher="un-news",
         entry={"language": "en"},
-        via=("https://news.un.org/feed/subscribe/en/news/all/rss.xml",),
+        via=(feeds[0],),
     )
     with caplog.at_level(logging.WARNING):
         failure = keep.process_item(process.process_item(page))
@@ -489,6 +494,32 @@ def test_a_page_whose_processing_fails_is_a_failed_page_remembered_for_retry(
     tomorrow = datetime.now(UTC) + timedelta(days=1)
     assert [url for url, _ in store.pages_to_retry(keep.db, "un-news", tomorrow)] == [page.url]
     assert crawler.stats.get_value("gced/failed/un-news/en") == 1
+    db = keep.db
+    keep.save_entry_points()
+    assert list(store.entry_validators(db)) == [feeds[1]], "the feed of the failed page: unsaved"
+
+
+def test_reprocess_goes_on_past_a_page_whose_processing_fails(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    defaults = load_config(None)
+    sources = {
+        "ok": replace(defaults.sources["un-news"], name="ok"),
+        "broken": replace(defaults.sources["un-news"], name="broken", rules=SiteRules(body="p[")),
+    }
+    paths = replace(defaults.paths, archive=tmp_path / "archive")
+    conf = replace(defaults, paths=paths, sources=sources)
+    writer = ArchiveWriter(paths.archive)
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    for n, source in enumerate(["broken", "ok", "broken"]):
+        url = f"https://news.un.org/en/story/2025/05/{n}"
+        meta = {"source": source, "publisher": "un-news", "hints": {"language": "en"}}
+        writer.write(url, 200, html, article(f"Story {n} on peace education"), meta)
+    db = store.open_db(tmp_path / "news.db")
+    with caplog.at_level(logging.WARNING):
+        counts = reprocess(conf, db, datetime.now(UTC))
+    assert (counts["new"], counts["failed"]) == (1, 2)
+    assert "failed https://news.un.org/en/story/2025/05/2: cannot process:" in caplog.text
 
 
 # ---- hostile replay archives --------------------------------------------------------------
