@@ -168,7 +168,10 @@ class SourceSpider(scrapy.Spider):
         via = entry_chain(response)
         if kind == "index":
             for link in links:
-                if child := self.followed(link.url, response.url, response.url):
+                child = self.followed(link.url, response.url, response.url)
+                if child in via:  # an index listing itself, or one that led to it: a loop
+                    self.skip_link(child, response.url, "it leads back to this sitemap")
+                elif child:
                     yield self.entry_request(child, self.parse_sitemap, via=via, language=language)
         else:
             yield from self.sitemap_articles(response, links, via)
@@ -246,8 +249,8 @@ class SourceSpider(scrapy.Spider):
             self.skip_link(url, found_in)
         return joined
 
-    def skip_link(self, url: str, found_in: str) -> None:
-        self.logger.warning("skipped link %r in %s: not an http(s) URL", url, found_in)
+    def skip_link(self, url: str, found_in: str, why: str = "not an http(s) URL") -> None:
+        self.logger.warning("skipped link %r in %s: %s", url, found_in, why)
         self.crawler.stats.inc_value(f"gced/links_skipped/{self.source.publisher}")
 
     def is_new(self, url: str, link: Link) -> bool:

@@ -127,9 +127,13 @@ def _enclosure_image(entry: Any) -> str | None:
 
 
 def _iso_struct(struct: Any) -> str | None:
+    """A feed date as ISO 8601 UTC; None for one outside what a datetime holds (year 0)."""
     if not struct:
         return None
-    return datetime.fromtimestamp(calendar.timegm(struct), tz=UTC).isoformat()
+    try:
+        return datetime.fromtimestamp(calendar.timegm(struct), tz=UTC).isoformat()
+    except (ValueError, OverflowError, OSError, TypeError):
+        return None
 
 
 # ---- sitemaps ------------------------------------------------------------------------------
@@ -206,14 +210,16 @@ def listing_links(
     except (lxml.etree.ParserError, ValueError) as exc:
         raise DiscoveryError(f"unreadable listing page: {exc}") from exc
     listing = Listing(articles=[], next_page=None)
+    found: dict[str, None] = {}  # article links in page order, each once
     for href in tree.xpath("//a/@href"):
         raw = str(href).strip()
         url = followable(raw, base_url)
         if url is None:
             if patterns and raw and matches(raw, patterns):
                 listing.skipped.append(raw)
-        elif matches(url, patterns) and url not in listing.articles:
-            listing.articles.append(url)
+        elif url not in found and matches(url, patterns):
+            found[url] = None
+    listing.articles.extend(found)
     for node in tree.cssselect(next_selector):
         if node.get("href"):
             next_page = followable(node.get("href"), base_url)

@@ -389,3 +389,21 @@ def test_a_page_robots_txt_forbids_is_not_a_failure(caplog: pytest.LogCaptureFix
     failure.request = request  # type: ignore[attr-defined]
     assert list(built.on_error(failure)) == []
     assert "failed" not in caplog.text
+
+
+def test_a_feed_entry_with_an_impossible_date_is_followed_without_it() -> None:
+    built = spider(UNNewsSpider, "un-news")
+    odd = RSS.replace("Fri, 14 Feb 2025 10:00:00 -0500", "0000-00-00")
+    out = requests(
+        built.parse_feed(xml("https://news.un.org/feed/subscribe/ru/news/all/rss.xml", odd), "ru")
+    )
+    assert len(out) == 2
+    assert out[0].cb_kwargs["link"].published is None
+
+
+def test_a_sitemap_index_that_lists_itself_is_not_fetched_again() -> None:
+    built = spider(UNESCOSpider, "unesco")
+    index = "https://www.unesco.org/sitemap.xml"
+    looped = SITEMAP_INDEX.replace("https://www.unesco.org/fr/sitemap.xml", index)
+    out = requests(built.parse_sitemap(xml(index, looped), None))
+    assert [r.url for r in out] == ["https://www.unesco.org/en/sitemap.xml"]
