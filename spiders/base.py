@@ -215,7 +215,9 @@ class SourceSpider(scrapy.Spider):
             for request in self.follow_article(response, Link(url, language=language), via):
                 fresh += 1
                 yield request
-        if listing.next_page and page < self.max_pages and (fresh or self.since):
+        if listing.next_page in via:  # a pager pointing back: the pages go round
+            self.skip_link(listing.next_page, response.url, "it leads back to an earlier page")
+        elif listing.next_page and page < self.max_pages and (fresh or self.since):
             yield self.entry_request(
                 listing.next_page, self.parse_listing, via=via, language=language, page=page + 1
             )

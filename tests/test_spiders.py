@@ -407,3 +407,13 @@ def test_a_sitemap_index_that_lists_itself_is_not_fetched_again() -> None:
     looped = SITEMAP_INDEX.replace("https://www.unesco.org/fr/sitemap.xml", index)
     out = requests(built.parse_sitemap(xml(index, looped), None))
     assert [r.url for r in out] == ["https://www.unesco.org/en/sitemap.xml"]
+
+
+def test_a_pager_pointing_back_to_an_earlier_page_is_not_followed() -> None:
+    built = spider(UNESCOSpider, "unesco")
+    first = "https://www.unesco.org/en/articles"
+    back = LISTING.replace('href="?page=1"', f'href="{first}"')
+    request = Request(f"{first}?page=1", meta={"gced_via": (first,)})
+    response = HtmlResponse(request.url, body=back.encode(), encoding="utf-8", request=request)
+    out = requests(built.parse_listing(response, "en", 2))
+    assert first not in [r.url for r in out]
