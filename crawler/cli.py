@@ -174,6 +174,7 @@ def _do_crawl(
         except ValueError as exc:
             raise click.ClickException(f"--since {since!r}: expected a date as YYYY-MM-DD") from exc
     db = store.open_db(config.paths.database)
+    store.close_abandoned_runs(db, _now())
     run_id = store.start_run(db, "crawl", _now())
     report = run_crawl(
         config,
@@ -372,6 +373,7 @@ def reprocess(ctx: click.Context) -> None:
     config = _config(ctx)
     _check_taxonomy()
     db = store.open_db(config.paths.database)
+    store.close_abandoned_runs(db, _now())
     run_id = store.start_run(db, "reprocess", _now())
     counts = run_reprocess(config, db, _now())
     store.finish_run(db, run_id, "ok", {"totals": dict(counts)}, _now())
@@ -423,6 +425,28 @@ def import_items(ctx: click.Context, file: Path) -> None:
 
 
 @cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.pass_context
+def backup(ctx: click.Context, path: Path) -> None:
+    """Copy the database to PATH (a file, or a folder to put news.db in), consistently,
+    while crawls and the desk go on using it.
+
+    To restore: stop the scheduler and the desk, remove news.db-wal and news.db-shm beside
+    the database, and copy the backup over it.
+    """
+    config = _config(ctx)
+    database = config.paths.database
+    if not database.is_file():
+        raise click.ClickException(f"no database to back up at {database}")
+    try:
+        count = store.backup(database, path)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    target = path / database.name if path.is_dir() else path
+    click.echo(f"backed up {database} ({count} items) to {target}")
+
+
+@cli.command()
 @click.pass_context
 def schedule(ctx: click.Context) -> None:
     """Run the nightly job on the config's cron expression ([schedule] cron), until stopped.
@@ -454,15 +478,13 @@ def schedule(ctx: click.Context) -> None:
 @click.pass_context
 def review(ctx: click.Context, port: int, editor: str) -> None:
     """The editor's desk on http://127.0.0.1:PORT/: approve, reject, feature, correct."""
-    from wsgiref.simple_server import make_server
-
-    from crawler.review import Desk, make_app
+    from crawler.review import Desk, make_app, make_server
 
     config = _config(ctx)
     store.open_db(config.paths.database).close()
     app = make_app(Desk(config.paths.database, editor, _now))
     try:
-        server = make_server("127.0.0.1", port, app)
+        server = make_server(app, port)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from exc
     with server:

@@ -174,3 +174,24 @@ def test_a_second_nightly_while_one_runs_exits_3_and_does_nothing(
     assert result.exit_code == 3
     assert "another nightly run holds" in result.output
     assert not (tmp_path / "data" / "news.db").exists()
+
+
+def test_backup_copies_the_database_into_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime
+
+    from crawler import store
+    from tests.test_store import record
+
+    monkeypatch.chdir(tmp_path)
+    db = store.open_db(tmp_path / "data" / "news.db")
+    store.upsert_record(db, record(), datetime.now(UTC))
+    (tmp_path / "backups").mkdir()
+
+    result = invoke("backup", "backups")
+
+    assert result.exit_code == 0, result.output
+    assert result.output == "backed up data/news.db (1 items) to backups/news.db\n"
+    copy = store.open_db(tmp_path / "backups" / "news.db")
+    assert [item["url"] for item in store.iter_items(copy)] == [record()["url"]]
