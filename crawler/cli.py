@@ -378,7 +378,10 @@ def reprocess(ctx: click.Context) -> None:
     counts = run_reprocess(config, db, _now())
     store.finish_run(db, run_id, "ok", {"totals": dict(counts)}, _now())
     click.echo(
-        ", ".join(f"{counts.get(k, 0)} {k}" for k in ("new", "updated", "unchanged", "failed"))
+        ", ".join(
+            f"{counts.get(k, 0)} {k.replace('_', '-')}"
+            for k in ("new", "updated", "unchanged", "no_article", "failed")
+        )
     )
 
 

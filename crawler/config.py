@@ -46,6 +46,7 @@ class CrawlSettings:
     download_delay: float
     concurrent_requests_per_domain: int
     max_page_bytes: int
+    download_timeout: float
     obey_robots_txt: bool
     log_level: str
 

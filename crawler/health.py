@@ -43,6 +43,9 @@ def assess(
         return Health(
             source, "failing", f"{failed_entries} feeds, sitemaps or listings failed; nothing read"
         )
+    failed_pages = fetches.get("failed", 0)
+    if failed_pages and not (stored or unchanged or known):
+        return Health(source, "failing", f"all {failed_pages} pages fetched failed; none stored")
     if not (stored or unchanged or known):
         return Health(
             source,

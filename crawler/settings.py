@@ -7,8 +7,6 @@ from typing import Any
 
 from crawler.config import Config
 
-DOWNLOAD_TIMEOUT = 60  # seconds
-
 
 def scrapy_settings(
     config: Config,
@@ -40,7 +38,7 @@ def scrapy_settings(
         "RETRY_HTTP_CODES": [429, 500, 502, 503, 504, 522, 524, 408],
         # A site that has not answered in a minute is not going to: Scrapy waits 3 minutes,
         # and retries, holding the site's slot the whole time.
-        "DOWNLOAD_TIMEOUT": DOWNLOAD_TIMEOUT,
+        "DOWNLOAD_TIMEOUT": crawl.download_timeout,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,

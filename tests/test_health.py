@@ -37,3 +37,8 @@ def test_no_new_item_for_two_weeks_is_stale(now: datetime) -> None:
 
 def test_a_source_never_crawled_says_so(now: datetime) -> None:
     assert assess("undp-turkmenistan", None, None, now).state == "never crawled"
+
+
+def test_pages_that_all_failed_make_the_source_failing_not_empty(now: datetime) -> None:
+    health = assess("unesco", {"requests": 30, "stored": 0, "failed": 12}, now, now)
+    assert health.state == "failing" and "all 12 pages" in health.detail

@@ -135,5 +135,5 @@ def test_reprocess_reads_the_raw_archive_and_changes_nothing(crawled: Path, tmp_
     before = rows(work / "data/news.db", "select * from items order by id")
     result = run_cli("reprocess", cwd=work)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "0 new, 0 updated, 22 unchanged, 0 failed"
+    assert result.stdout.strip() == "0 new, 0 updated, 22 unchanged, 0 no-article, 0 failed"
     assert rows(work / "data/news.db", "select * from items order by id") == before

@@ -99,12 +99,12 @@ def gzip_bomb(inflated: int) -> bytes:
     return b"".join(packer.compress(chunk) for _ in range(inflated >> 20)) + packer.flush()
 
 
-def gced(*args: str, cwd: Path, prelude: str = "") -> tuple[subprocess.CompletedProcess[str], int]:
-    """``gced-news`` in its own process (``prelude``: Python run before the CLI starts),
-    and the most memory it held at once (peak RSS, bytes), as the kernel counted it."""
+def gced(*args: str, cwd: Path) -> tuple[subprocess.CompletedProcess[str], int]:
+    """``gced-news`` in its own process, and the most memory it held at once (peak RSS,
+    bytes), as the kernel counted it."""
     env = {k: v for k, v in os.environ.items() if k != "GCED_NEWS_CONFIG"}
     env["PYTHONPATH"] = os.pathsep.join([str(NETGUARD), str(ROOT)])
-    command = [sys.executable, "-c", f"{prelude}\nfrom crawler.cli import main\nmain()", *args]
+    command = [sys.executable, "-m", "crawler", *args]
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
         _, status, usage = os.wait4(process.pid, 0)
@@ -115,7 +115,7 @@ def gced(*args: str, cwd: Path, prelude: str = "") -> tuple[subprocess.Completed
     return done, usage.ru_maxrss * 1024  # Linux counts kilobytes
 
 
-def config(tmp_path: Path, base: str, sitemaps: bool = True) -> Path:
+def config(tmp_path: Path, base: str, sitemaps: bool = True, timeout: float = 60.0) -> Path:
     path = tmp_path / "gced-news.toml"
     maps = f'sitemaps = ["{base}/sitemap-index.xml"]\nlistings = ["{base}/listing"]'
     path.write_text(
@@ -124,6 +124,7 @@ def config(tmp_path: Path, base: str, sitemaps: bool = True) -> Path:
 user_agent = "gced-news-test/1.0 (+mailto:test@example.org)"
 download_delay = 0.0
 max_page_bytes = {MAX_PAGE_BYTES}
+download_timeout = {timeout}
 
 [sources.local]
 spider = "generic"
@@ -408,13 +409,6 @@ def test_the_second_night_stores_what_the_database_refused_and_fetches_nothing_s
 
 # ---- retried, backed off, timed out (slow: real waits) ----------------------------------------
 
-# The crawl with Scrapy's download timeout at 1 second, so a stalled page fails in seconds.
-LOW_TIMEOUT = (
-    "import crawler.crawl as crawl; settings = crawl.scrapy_settings;"
-    " crawl.scrapy_settings = lambda *a, **k: {**settings(*a, **k), 'DOWNLOAD_TIMEOUT': 1}"
-)
-
-
 @pytest.mark.slow
 def test_pages_that_fail_for_a_while_are_retried_and_a_stalled_one_times_out(
     tmp_path: Path,
@@ -438,10 +432,8 @@ def test_pages_that_fail_for_a_while_are_retried_and_a_stalled_one_times_out(
                 "/news/stalled": Answer(200, article("Stalled", "s" * 20_000), stall=5),
             }
         )
-        conf = config(tmp_path, site.base, sitemaps=False)
-        result, _ = gced(
-            "--config", str(conf), "crawl", "--source", "local", cwd=tmp_path, prelude=LOW_TIMEOUT
-        )
+        conf = config(tmp_path, site.base, sitemaps=False, timeout=1.0)  # a stall fails fast
+        result, _ = gced("--config", str(conf), "crawl", "--source", "local", cwd=tmp_path)
     assert "Traceback" not in result.stderr
     with sqlite3.connect(tmp_path / "data/news.db") as conn:
         titles = dict(conn.execute("select url, title from items"))
