@@ -60,8 +60,8 @@ def decode_page(body: bytes, content_type: str | None = None) -> str:
         return _text(body[len(mark) :].decode(bom, errors="replace"), bom)
     for label in (http_content_type_encoding(content_type), html_body_declared_encoding(body)):
         encoding = _usable(label, body)
-        if encoding and (text := _strict(body, encoding)) is not None:
-            return _text(text, encoding)
+        if encoding and (text := _strict(body, encoding)) is not None and _is_text(text):
+            return text
     text = body.decode("utf-8", errors="replace")
     if _mostly_utf8(text) and _is_text(text):
         return text

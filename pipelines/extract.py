@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -72,6 +72,13 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
 # trafilatura takes seconds per megabyte and about fifty times the page's size in memory.
 MAX_PAGE_SIZE = 10 * 2**20
 
+# A tag with more attributes than this is no article's markup; libxml2, then justext and
+# htmldate, take time quadratic in their number (100,000 on one <p> cost a minute).
+MAX_ATTRIBUTES = 1_000
+_RAW_TEXT = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|\Z)|<!--.*?(?:-->|\Z)", re.I | re.S)
+_TAG = re.compile(r"""<[A-Za-z](?:[^<>"']++|"[^"]*+"?|'[^']*+'?)*+""")  # linear: possessive
+_QUOTED = re.compile(r""""[^"]*+"?|'[^']*+'?""")
+
 _SPACE = re.compile(r"\s+")
 # Bidi embeddings, overrides and isolates (they reorder what follows them, up to the end of
 # the line: a headline's U+202E turns a page's "… · Site" around), the C0 and C1 controls
@@ -100,6 +107,17 @@ def parse_html(html: str | bytes) -> HtmlElement:
     return tree
 
 
+def _most_attributes(html: str | bytes) -> int:
+    """The most attributes a tag in ``html`` has, about (names and unquoted values counted;
+    scripts, styles and comments skipped): only tags long enough to hold many are counted."""
+    text = html.decode("latin-1") if isinstance(html, bytes) else html
+    most = 0
+    for match in _TAG.finditer(_RAW_TEXT.sub("", text)):
+        if len(tag := match.group()) > 2 * MAX_ATTRIBUTES:
+            most = max(most, len(_QUOTED.sub(" ", tag).split()) - 1)
+    return most
+
+
 @dataclass
 class _Page:
     """What the page states about itself, read from the whole tree before pruning."""
@@ -122,6 +140,8 @@ def extract(html: str | bytes, url: str, rules: SiteRules | None = None) -> Extr
     if len(html) > MAX_PAGE_SIZE:
         unit = "bytes" if isinstance(html, bytes) else "characters"
         raise ExtractionError(f"page too large: {len(html):,} {unit}, over {MAX_PAGE_SIZE:,}")
+    if (crowded := _most_attributes(html)) > MAX_ATTRIBUTES:
+        raise ExtractionError(f"not an article page: a tag with {crowded:,} attributes")
     tree = parse_html(html)
     rules = rules or SiteRules()
     page = _read_page(tree, url, rules)
@@ -454,14 +474,17 @@ def _alternates(tree: HtmlElement, base: str) -> dict[str, str]:
 
 
 def _absolute(base: str, href: str | None) -> str | None:
-    """``href`` made absolute against ``base``; None for none, or one urllib cannot read
+    """``href`` made absolute against ``base``, if it is a web address: None for none, for
+    ``javascript:``, ``data:`` and other schemes, and for what urllib cannot read
     (``http://[::1``)."""
     if not href or not href.strip():
         return None
     try:
-        return urljoin(base, href.strip())
+        joined = urljoin(base, href.strip())
+        parts = urlsplit(joined)
     except ValueError:
         return None
+    return joined if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def _authors(jsonld: list[dict[str, Any]], fallback: str | None) -> list[str]:

@@ -46,6 +46,8 @@ _HREFLANG = "\x01L\x01"
 _CARDS = "\x01K\x01"
 _CARDS_UTF8 = _CARDS.encode()
 _SWITCHER_HREF = re.compile("\x01A([A-Za-z-]+)\x01")  # an own switcher's link to a tree
+# Bidi embeddings, overrides and isolates: a title's own would escape its isolate in <title>.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -221,8 +223,7 @@ class PageRenderer:
         """The page's chrome; its title is the whole <title> ("Story · Site", or the site).
         `alternates`: a switcher of the page's own (an item's); by default every tree's
         switcher leads to the same path in the other trees."""
-        full_title = title if section == "home" else f"{title} · {self.settings.site_title}"
-        chrome = self._make_chrome(path, full_title, section, alternates=False)
+        chrome = self._make_chrome(path, self._title(title, section), section, alternates=False)
         return replace(chrome, alternates=alternates) if alternates else chrome
 
     def full_chrome(
@@ -231,8 +232,14 @@ class PageRenderer:
         """The chrome with the language switcher, for rendering a page template whole."""
         if alternates:
             return self.chrome(path, title, section, alternates)
-        full_title = title if section == "home" else f"{title} · {self.settings.site_title}"
-        return self._make_chrome(path, full_title, section, alternates=True)
+        return self._make_chrome(path, self._title(title, section), section, alternates=True)
+
+    def _title(self, title: str, section: str) -> str:
+        """The whole <title>: the site's name alone at home, else the page's title isolated
+        (whatever direction it runs in, or controls it holds) and the site's name after it."""
+        if section == "home":
+            return title
+        return f"\u2068{_BIDI_CONTROLS.sub('', title)}\u2069 · {self.settings.site_title}"
 
     def item_alternates(
         self, view: ItemView, translations: Mapping[str, ItemView]
