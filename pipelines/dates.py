@@ -42,7 +42,8 @@ class Dated:
 
 
 def parse_date(value: str) -> datetime | None:
-    """A timezone-aware datetime from an ISO or common textual date, or None."""
+    """A timezone-aware datetime from an ISO or common textual date, or None (also for a
+    text without a whole date: "10:00", "March 2025")."""
     value = value.strip()
     if not value:
         return None
@@ -50,10 +51,29 @@ def parse_date(value: str) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         try:
-            parsed = dateutil_parser.parse(value)
+            parsed = dateutil_parser.parse(value, default=_DEFAULTS[0], tzinfos=_stated_offset)
+            other = dateutil_parser.parse(value, default=_DEFAULTS[1], tzinfos=_stated_offset)
         except (ValueError, OverflowError):
             return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        if parsed.date() != other.date():  # the year, month or day came from the default
+            return None
+    try:
+        offset = parsed.utcoffset()
+    except ValueError:  # dateutil takes "+2400"; a datetime's offset must be under a day
+        return None
+    return parsed if offset is not None else parsed.replace(tzinfo=UTC)
+
+
+# dateutil fills what a text leaves out from a default (today, unless told): a text read
+# the same with two defaults that differ in year, month and day states a whole date.
+_DEFAULTS = (datetime(2001, 1, 1), datetime(2002, 2, 2))  # noqa: DTZ001 - dateutil's defaults
+
+
+def _stated_offset(name: str | None, offset: int | None) -> int | None:
+    """The zone dateutil gives a date: the offset the text states ("+0300", "GMT"), else none
+    (the date is then taken as UTC). A zone name alone ("EST", "B") is not guessed at:
+    dateutil would read it as this machine's zone if the names match, or warn."""
+    return offset
 
 
 def url_date(url: str) -> str | None:

@@ -17,16 +17,38 @@ _DROP_PARAMS = re.compile(
     re.IGNORECASE,
 )
 
+# What a URL starts and ends without: whitespace and the C0 controls (urllib and browsers
+# drop those too).
+_ENDS = re.compile(r"^[\s\x00-\x20]+|[\s\x00-\x20]+$")
+_DEFAULT_PORT = re.compile(r"(?::(?:443|80))+$")
+_TRAILING = re.compile(r"[/\s\x00-\x20]+$")  # a path's trailing slashes (and spaces)
+
+
+def _trim(url: str) -> str:
+    return _ENDS.sub("", url)
+
 
 def clean_url(url: str) -> str:
-    """The URL to fetch: fragment, tracking and presentation parameters removed."""
-    parts = urlsplit(url.strip())
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not _DROP_PARAMS.match(k)
-    ]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(sorted(query)), ""))
+    """The URL to fetch: fragment, tracking and presentation parameters removed.
+
+    What urllib cannot read (``http://[::1``, a host with ``℀``) comes back trimmed only.
+    """
+    url = _trim(url)
+    try:
+        parts = urlsplit(url)
+        query = urlencode(
+            sorted(
+                (k, v)
+                for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                if not _DROP_PARAMS.match(k)
+            )
+        )
+    except ValueError:  # UnicodeEncodeError too: a lone surrogate in the query
+        return url
+    path = parts.path
+    if not parts.netloc and path.startswith("//"):  # it would read as a host the next time
+        path = "/" + path.lstrip("/")
+    return _trim(urlunsplit((parts.scheme, parts.netloc, path, query, "")))
 
 
 def canonical_url(url: str, declared: str | None = None) -> str:
@@ -36,21 +58,30 @@ def canonical_url(url: str, declared: str | None = None) -> str:
     lowercased, ``http`` becomes ``https``, and a trailing slash is dropped.
     """
     chosen = declared if declared and _same_site(url, declared) else url
-    parts = urlsplit(clean_url(chosen))
-    path = re.sub(r"/{2,}", "/", parts.path) or "/"
-    if len(path) > 1:
-        path = path.rstrip("/")
+    try:
+        parts = urlsplit(clean_url(chosen))
+    except ValueError:
+        return _trim(chosen)
+    path = _TRAILING.sub("", re.sub(r"/{2,}", "/", parts.path)) or "/"
     scheme = "https" if parts.scheme in ("http", "https") else parts.scheme
-    host = parts.netloc.lower().removesuffix(":443").removesuffix(":80")
-    return urlunsplit((scheme, host, path, parts.query, ""))
+    host = _DEFAULT_PORT.sub("", parts.netloc.lower())
+    return _trim(urlunsplit((scheme, host, path, parts.query, "")))
 
 
 def _same_site(url: str, other: str) -> bool:
-    def site(u: str) -> str:
-        host = urlsplit(u).netloc.lower()
+    def site(u: str) -> str | None:
+        try:
+            host = urlsplit(u).netloc.lower()
+        except ValueError:
+            return None
         return host.removeprefix("www.")
 
-    return site(url) == site(other)
+    return site(url) is not None and site(url) == site(other)
+
+
+def _utf8(text: str) -> bytes:
+    """``text`` as UTF-8, a lone surrogate (which a str can hold) included as is."""
+    return text.encode("utf-8", "surrogatepass")
 
 
 def normalise_text(text: str) -> str:
@@ -60,7 +91,7 @@ def normalise_text(text: str) -> str:
 
 
 def content_hash(text: str) -> str:
-    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(_utf8(normalise_text(text))).hexdigest()[:32]
 
 
 def story_id(canonical: str, translations: Mapping[str, str]) -> str:
@@ -70,7 +101,7 @@ def story_id(canonical: str, translations: Mapping[str, str]) -> str:
     taken from that set (with the page itself); a page without alternates is its own story.
     """
     members = {canonical_url(u) for u in translations.values()} | {canonical}
-    digest = hashlib.sha1("\n".join(sorted(members)).encode("utf-8")).hexdigest()
+    digest = hashlib.sha1(_utf8("\n".join(sorted(members)))).hexdigest()
     return "s" + digest[:11]
 
 
@@ -94,9 +125,7 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２３４
 def _shingles(text: str, size: int = 3) -> set[int]:
     words = _WORD.findall(normalise_text(text))
     grams = [" ".join(words[i : i + size]) for i in range(max(1, len(words) - size + 1))]
-    return {
-        int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big") for g in grams
-    }
+    return {int.from_bytes(hashlib.blake2b(_utf8(g), digest_size=8).digest(), "big") for g in grams}
 
 
 def minhash(text: str) -> str:
