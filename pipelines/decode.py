@@ -2,7 +2,10 @@
 
 The order is the browser's: a byte order mark; then the charset of the Content-Type header;
 then a ``<meta charset>`` (or ``http-equiv`` Content-Type, or an XML declaration) in the first
-4 KB; then a guess. A label is honoured only when the bytes decode with it without error, so
+4 KB; then a guess. One exception: bytes that are well-formed UTF-8 with multi-byte characters
+are read as UTF-8 even under a single-byte label (which any bytes decode with), since a server
+saying iso-8859-1 for a UTF-8 page is common and the reverse accident all but impossible.
+A label is honoured only when the bytes decode with it without error, so
 latin-1 bytes served as ``charset=utf-8`` are read as windows-1252, not stored with U+FFFD in
 place of their accents (a UTF-8 page with a few broken sequences stays UTF-8, with U+FFFD for
 them, as a browser shows it). Labels mean what the WHATWG Encoding standard says they mean
@@ -18,6 +21,7 @@ undecodable — raises :class:`ExtractionError`: it is rejected as not a page.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from charset_normalizer import from_bytes
 from w3lib.encoding import (
@@ -58,8 +62,14 @@ def decode_page(body: bytes, content_type: str | None = None) -> str:
     bom, mark = read_bom(body)
     if bom and mark:
         return _text(body[len(mark) :].decode(bom, errors="replace"), bom)
+    utf8 = _strict(body, "utf-8")
     for label in (http_content_type_encoding(content_type), html_body_declared_encoding(body)):
         encoding = _usable(label, body)
+        if encoding and utf8 is not None and _single_byte(encoding) and _NON_ASCII.search(utf8):
+            # A single-byte label decodes any bytes, so it proves nothing; bytes that are
+            # well-formed UTF-8 with multi-byte characters are no accident: a server saying
+            # iso-8859-1 for a UTF-8 page (common) would otherwise give "Ã©ducation".
+            return _text(utf8, "utf-8")
         if encoding and (text := _strict(body, encoding)) is not None and _is_text(text):
             return text
     text = body.decode("utf-8", errors="replace")
@@ -80,6 +90,15 @@ def _usable(label: str | None, body: bytes) -> str | None:
     if encoding.startswith(("utf-16", "utf-32")) and b"\x00" not in body[:1024]:
         return None
     return encoding
+
+
+@cache
+def _single_byte(encoding: str) -> bool:
+    """True for an encoding that reads every byte as one character (windows-1252, KOI8-R...)."""
+    try:
+        return len(bytes(range(0x80, 0x100)).decode(encoding, errors="replace")) == 0x80
+    except LookupError:
+        return False
 
 
 def _strict(body: bytes, encoding: str) -> str | None:

@@ -107,6 +107,19 @@ RUSSIAN_WITH_PRAGMA = RUSSIAN.replace(
         pytest.param(KAZAKH.encode(), "text/html; charset=bogus-encoding", KAZAKH,
                      id="unknown-label-ignored"),
         pytest.param(b"", "text/html", "", id="empty-body"),
+        pytest.param(
+            FRENCH.encode(), "text/html; charset=iso-8859-1", FRENCH,
+            id="utf-8-labelled-latin-1",
+        ),
+        pytest.param(
+            RUSSIAN.encode(), "text/html; charset=windows-1251", RUSSIAN,
+            id="utf-8-labelled-windows-1251",
+        ),
+        pytest.param(
+            KAZAKH.replace("<head>", '<head><meta charset="koi8-r">').encode(), None,
+            KAZAKH.replace("<head>", '<head><meta charset="koi8-r">'),
+            id="utf-8-with-a-wrong-single-byte-meta",
+        ),
     ],
 )  # fmt: skip
 def test_page_bytes_decode_to_their_text(
