@@ -563,13 +563,23 @@ def last_runs(db: Database, limit: int = 10) -> list[dict[str, Any]]:
     return runs
 
 
+# A run from before runs recorded their process, unfinished after this long, was killed.
+UNRECORDED_RUN_LIMIT = timedelta(days=1)
+
+
 def close_abandoned_runs(db: Database, now: datetime) -> int:
-    """Mark as "interrupted" the runs that never finished and whose process is gone; how
-    many. Their ``finished`` stays empty (no one knows when they stopped)."""
+    """Mark as "interrupted" the runs that never finished and whose process is gone (or,
+    from before runs recorded their process, that started over a day ago); how many.
+    Their ``finished`` stays empty (no one knows when they stopped)."""
     report = json.dumps({"interrupted_noticed": now.astimezone(UTC).isoformat()})
     with writing(db):
         rows = db.table("runs").rows_where("finished is null and outcome is null")
-        abandoned = [row["id"] for row in rows if _abandoned(row)]
+        too_old = (now - UNRECORDED_RUN_LIMIT).astimezone(UTC).isoformat()
+        abandoned = [
+            row["id"]
+            for row in rows
+            if _abandoned(row) or (row.get("pid") is None and row["started"] < too_old)
+        ]
         for run_id in abandoned:
             db.table("runs").update(run_id, {"outcome": "interrupted", "report": report})
     return len(abandoned)

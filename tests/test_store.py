@@ -315,3 +315,14 @@ def test_a_finished_run_keeps_its_outcome(db: Any, now: datetime) -> None:
     assert [(r["outcome"], r["report"]) for r in store.last_runs(db)] == [
         ("ok", {"totals": {"new": 1}})
     ]
+
+
+def test_a_run_from_before_pids_were_recorded_is_closed_after_a_day(
+    db: Any, now: datetime
+) -> None:
+    old = db["runs"].insert({"command": "crawl", "started": "2025-10-30T02:30:00+00:00"}).last_pk
+    recent = db["runs"].insert({"command": "crawl", "started": now.isoformat()}).last_pk
+
+    assert store.close_abandoned_runs(db, now) == 1
+    assert db["runs"].get(old)["outcome"] == "interrupted"
+    assert db["runs"].get(recent)["outcome"] is None
