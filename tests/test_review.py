@@ -68,8 +68,10 @@ def desk(serve: Serve, database: Path) -> tuple[int, Path]:
     return serve(), database
 
 
-def get(port: int, path: str, host: str = "127.0.0.1") -> tuple[int, str]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+def get(
+    port: int, path: str, host: str = "127.0.0.1", timeout: float = 10
+) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         conn.request("GET", path, headers={"Host": f"{host}:{port}"})
         response = conn.getresponse()
@@ -185,10 +187,9 @@ def test_a_half_sent_request_does_not_hold_up_anyone_else(desk: tuple[int, Path]
     port, _ = desk
     with socket.create_connection(("127.0.0.1", port)) as stalled:
         stalled.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: tex")
-        started = time.monotonic()
-        status, _ = get(port, "/")
-        assert status == 200
-        assert time.monotonic() - started < 2
+        # answered while the other is still half sent (its server-side timeout is 10 s):
+        # a desk serving one request at a time would leave this one waiting behind it
+        assert get(port, "/", timeout=5)[0] == 200
 
 
 @pytest.mark.parametrize("page", ["99999999999999999999", "2", "0", "-1", "abc", "²", "", "1e9"])
@@ -236,7 +237,7 @@ def test_a_decision_while_a_crawl_holds_the_database_too_long_is_refused_not_los
         crawl.rollback()
         crawl.close()
     assert (status, body) == (503, BUSY_WRITE)
-    assert 0.4 <= waited < 5, "tried twice, waiting each time"
+    assert waited >= 0.4, "tried twice, waiting each time"
     assert decisions(database) == []
     assert (
         post(port, f"/item/{ITEM}/status", {"status": "approved", "token": token(page)})[0] == 303
