@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import random
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import numpy as np
+import numpy.typing as npt
 
 # Query parameters that track the visitor or change only the presentation, never the article.
 _DROP_PARAMS = re.compile(
@@ -112,29 +114,96 @@ def story_id(canonical: str, translations: Mapping[str, str]) -> str:
 MINHASH_SIZE = 64
 MINHASH_BANDS = 16
 NEAR_DUPLICATE = 0.7
-_PRIME = (1 << 61) - 1
-_PERMUTATIONS = [
-    (random.Random(seed).randrange(1, _PRIME), random.Random(-seed).randrange(0, _PRIME))
-    for seed in range(1, MINHASH_SIZE + 1)
-]
+SHINGLE_WORDS = 3
+# Permutation i is x -> (a_i * x + b_i) mod PRIME over 32-bit shingle hashes x. With a_i,
+# b_i and x below 2**32, a_i * x + b_i stays below 2**64: uint64 holds it exactly.
+PRIME = (1 << 61) - 1
+_LIMIT32 = 1 << 32
+
+
+def _parameter(name: str, index: int, low: int) -> int:
+    """A fixed number in [low, 2**32) named by ``name`` and ``index``: the same in every
+    process and version, and unrelated to any other name or index (blake2b of the name)."""
+    digest = hashlib.blake2b(f"gced-news minhash {name} {index}".encode(), digest_size=8)
+    return low + int.from_bytes(digest.digest(), "big") % (_LIMIT32 - low)
+
+
+PERMUTATIONS: tuple[tuple[int, int], ...] = tuple(
+    (_parameter("a", i, 1), _parameter("b", i, 0)) for i in range(MINHASH_SIZE)
+)
+_A = np.array([a for a, _ in PERMUTATIONS], dtype=np.uint64)[:, None]
+_B = np.array([b for _, b in PERMUTATIONS], dtype=np.uint64)[:, None]
+_PRIME = np.uint64(PRIME)
+_CHUNK = 4096  # shingles per block: a block of permuted values is 64 x 4096 x 8 bytes (2 MB)
+
+# Shingle hashes: a polynomial hash of the shingle's UTF-8 bytes modulo 2**64 (uint64
+# arithmetic wraps by design here), mixed by the SplitMix64 finaliser, top 32 bits kept.
+_BASE = 0x9E3779B97F4A7C15  # odd, so it has an inverse modulo 2**64
+_BASE_INVERSE = pow(_BASE, -1, 1 << 64)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NUMBER = re.compile(r"\d[\d.,\s]*\d|\d")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２３４５６７８９", "0123456789" * 3)
 
 
-def _shingles(text: str, size: int = 3) -> set[int]:
-    words = _WORD.findall(normalise_text(text))
-    grams = [" ".join(words[i : i + size]) for i in range(max(1, len(words) - size + 1))]
-    return {int.from_bytes(hashlib.blake2b(_utf8(g), digest_size=8).digest(), "big") for g in grams}
+def _powers(base: int, count: int) -> npt.NDArray[np.uint64]:
+    """base**0 .. base**(count - 1) modulo 2**64."""
+    powers = np.full(count, base, dtype=np.uint64)
+    powers[0] = 1
+    return np.cumprod(powers, dtype=np.uint64)
+
+
+def _mix(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """SplitMix64's finaliser: every input bit reaches every output bit."""
+    values = values ^ (values >> np.uint64(30))
+    values *= np.uint64(0xBF58476D1CE4E5B9)
+    values ^= values >> np.uint64(27)
+    values *= np.uint64(0x94D049BB133111EB)
+    values ^= values >> np.uint64(31)
+    return values
+
+
+def shingle_hashes(text: str, size: int = SHINGLE_WORDS) -> npt.NDArray[np.uint64]:
+    """A 32-bit hash of each run of ``size`` words of the normalised text (the whole text
+    when shorter), computed from its UTF-8 bytes: the same in every process."""
+    data = _utf8(normalise_text(text))  # words joined by single spaces
+    if not data:
+        return np.empty(0, dtype=np.uint64)
+    codes = np.frombuffer(data, dtype=np.uint8).astype(np.uint64)
+    spaces = np.flatnonzero(codes == ord(" "))
+    starts = np.concatenate(([0], spaces + 1))
+    ends = np.concatenate((spaces, [len(codes)]))
+    if len(starts) < size:
+        starts, ends = starts[:1], ends[-1:]
+    else:
+        starts, ends = starts[: len(starts) - size + 1], ends[size - 1 :]
+    prefix = np.zeros(len(codes) + 1, dtype=np.uint64)
+    np.cumsum(codes * _powers(_BASE, len(codes)), out=prefix[1:])
+    # sum of byte[i] * BASE**(i - start) over the shingle's bytes, wherever it stands
+    spans = (prefix[ends] - prefix[starts]) * _powers(_BASE_INVERSE, len(codes))[starts]
+    return _mix(spans) >> np.uint64(32)
+
+
+def _permuted_minimum(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """For each permutation, the least (a * x + b) mod PRIME over the hashes x."""
+    least = np.full(MINHASH_SIZE, PRIME, dtype=np.uint64)
+    for first in range(0, len(hashes), _CHUNK):
+        values = _A * hashes[first : first + _CHUNK]  # below 2**64 - 2**33: no overflow
+        values += _B
+        high = values >> np.uint64(61)  # v = high * 2**61 + low = high + low (mod PRIME)
+        values &= _PRIME
+        values += high
+        values[values >= _PRIME] -= _PRIME
+        np.minimum(least, values.min(axis=1), out=least)
+    return least
 
 
 def minhash(text: str) -> str:
-    """The MinHash signature of a text's word 3-shingles, as hex (64 values of 16 digits)."""
-    hashes = _shingles(text)
-    if not hashes:
+    """The MinHash signature of a text's word 3-shingles, as hex (64 values of 16 digits);
+    empty for a text without a word."""
+    hashes = shingle_hashes(text)
+    if not len(hashes):
         return ""
-    signature = [min((a * h + b) % _PRIME for h in hashes) for a, b in _PERMUTATIONS]
-    return "".join(f"{value:016x}" for value in signature)
+    return _permuted_minimum(hashes).astype(">u8").tobytes().hex()
 
 
 def _values(signature: str) -> list[int]:
