@@ -29,7 +29,7 @@ from typing import Any, Literal
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from pipelines.dedup import canonical_url, choose_story, minhash_bands
+from pipelines.dedup import canonical_url, choose_story, minhash, minhash_bands
 
 Outcome = Literal["new", "updated", "unchanged"]
 
@@ -147,6 +147,62 @@ def m002_run_process(db: Database) -> None:
     """Which process (and machine) a run is, to tell a run still going from a killed one."""
     db.table("runs").add_column("pid", int)
     db.table("runs").add_column("host", str)
+
+
+@migrations()
+def m003_numpy_minhash(db: Database) -> None:
+    """Signatures of the numpy MinHash (issue 11) replace the old ones, which no longer match
+    new pages: every item's ``minhash`` is computed again from its text and its bands are
+    indexed again. The text did not change: no history is kept, ``last_changed`` stays."""
+    with _without_trigger(db, "items_au"):  # the full-text index does not hold the minhash
+        db.execute("delete from fingerprints")
+        for batch in _item_texts(db):
+            signatures = [
+                (rowid, key, minhash(text) if text is not None else None)
+                for rowid, key, text in batch
+            ]
+            db.conn.executemany(
+                "update items set minhash = ? where rowid = ?",
+                [(signature, rowid) for rowid, _, signature in signatures],
+            )
+            db.conn.executemany(
+                "insert into fingerprints (item_id, band, value) values (?, ?, ?)",
+                [
+                    (key, band, value)
+                    for _, key, signature in signatures
+                    if signature
+                    for band, value in enumerate(minhash_bands(signature))
+                ],
+            )
+
+
+def _item_texts(db: Database, size: int = 500) -> Iterator[list[tuple[int, str, str | None]]]:
+    """(rowid, id, text) of every item, ``size`` at a time: a batch is read whole before
+    it is written, and never all the texts at once."""
+    last = 0
+    while True:
+        batch = db.execute(
+            "select rowid, id, text from items where rowid > ? order by rowid limit ?",
+            [last, size],
+        ).fetchall()
+        if not batch:
+            return
+        yield batch
+        last = batch[-1][0]
+
+
+@contextmanager
+def _without_trigger(db: Database, name: str) -> Iterator[None]:
+    """The trigger ``name`` dropped while the block runs, then created again as it was (in
+    the same transaction: an error rolls both back)."""
+    row = db.execute("select sql from sqlite_master where type = 'trigger' and name = ?", [name])
+    found = row.fetchone()
+    if found is None:
+        yield
+        return
+    db.execute(f"drop trigger [{name}]")
+    yield
+    db.execute(found[0])
 
 
 def open_db(path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT) -> Database:

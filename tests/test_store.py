@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -15,8 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
 
 from crawler import store
+from pipelines.dedup import content_hash, minhash, minhash_bands, normalise_text
+
+MIGRATIONS = ["m001_initial", "m002_run_process", "m003_numpy_minhash"]
 
 
 def record(**fields: Any) -> dict[str, Any]:
@@ -110,7 +117,7 @@ def test_full_text_search_finds_an_item_by_a_word_of_its_text(db: Any, now: date
 def test_reopening_a_database_applies_no_migration_twice(tmp_path: Path) -> None:
     store.open_db(tmp_path / "news.db").close()
     db = store.open_db(tmp_path / "news.db")
-    assert [m.name for m in store.migrations.applied(db)] == ["m001_initial", "m002_run_process"]
+    assert [m.name for m in store.migrations.applied(db)] == MIGRATIONS
 
 
 def test_a_failed_page_is_retried_on_later_nights_then_given_up(db: Any, now: datetime) -> None:
@@ -275,7 +282,7 @@ def test_processes_opening_a_new_database_at_once_create_it_once(tmp_path: Path)
     results = [opened.get(timeout=60) for _ in openers]
     for opener in openers:
         opener.join()
-    assert results == [["m001_initial", "m002_run_process"]] * 6
+    assert results == [MIGRATIONS] * 6
 
 
 def test_a_run_whose_process_was_killed_is_interrupted_not_running_forever(
@@ -317,12 +324,99 @@ def test_a_finished_run_keeps_its_outcome(db: Any, now: datetime) -> None:
     ]
 
 
-def test_a_run_from_before_pids_were_recorded_is_closed_after_a_day(
-    db: Any, now: datetime
-) -> None:
+def test_a_run_from_before_pids_were_recorded_is_closed_after_a_day(db: Any, now: datetime) -> None:
     old = db["runs"].insert({"command": "crawl", "started": "2025-10-30T02:30:00+00:00"}).last_pk
     recent = db["runs"].insert({"command": "crawl", "started": now.isoformat()}).last_pk
 
     assert store.close_abandoned_runs(db, now) == 1
     assert db["runs"].get(old)["outcome"] == "interrupted"
     assert db["runs"].get(recent)["outcome"] is None
+
+
+def old_minhash(text: str) -> str:
+    """The signature the pure-Python MinHash gave before issue 11 (for migration tests)."""
+    prime = (1 << 61) - 1
+    words = normalise_text(text).split(" ")
+    grams = {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
+    hashes = {
+        int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big") for g in grams
+    }
+    permutations = [
+        (random.Random(seed).randrange(1, prime), random.Random(-seed).randrange(0, prime))
+        for seed in range(1, 65)
+    ]
+    return "".join(f"{min((a * h + b) % prime for h in hashes):016x}" for a, b in permutations)
+
+
+def database_before_numpy_minhash(path: Path, records: list[dict[str, Any]], now: datetime) -> None:
+    """A database of the first two migrations holding ``records`` with old signatures."""
+    db = Database(path)
+    earlier = Migrations("gced-news")
+    earlier()(store.m001_initial)
+    earlier()(store.m002_run_process)
+    earlier.apply(db)
+    for item in records:
+        store.upsert_record(db, {**item, "minhash": old_minhash(item["text"])}, now)
+    db.close()
+
+
+def text_record(n: int, text: str) -> dict[str, Any]:
+    url = f"https://news.un.org/en/story/2025/03/{n}"
+    return record(url=url, canonical_url=url, text=text, content_hash=content_hash(text))
+
+
+TEXTS = [
+    "Teachers in Kazakhstan opened inclusive classrooms for children with disabilities "
+    "in fourteen regions, and parents joined committees that follow each child's progress.",
+    "Wheat prices fell in May as harvests in the northern hemisphere came in above forecasts, "
+    "the Food and Agriculture Organization said on Friday in its monthly report.",
+]
+
+
+def test_opening_an_old_database_recomputes_signatures_and_their_bands(
+    tmp_path: Path, now: datetime
+) -> None:
+    records = [text_record(n, text) for n, text in enumerate(TEXTS)]
+    database_before_numpy_minhash(tmp_path / "news.db", records, now)
+    db = store.open_db(tmp_path / "news.db")
+    for item in records:
+        stored = store.get_by_url(db, item["canonical_url"])
+        assert stored is not None
+        assert stored["minhash"] == minhash(item["text"])
+        bands = db.execute(
+            "select value from fingerprints where item_id = ? order by band", [stored["id"]]
+        ).fetchall()
+        assert [value for (value,) in bands] == minhash_bands(minhash(item["text"]))
+
+
+def test_recomputed_signatures_are_not_changes_of_the_items(tmp_path: Path, now: datetime) -> None:
+    item = text_record(1, TEXTS[0])
+    database_before_numpy_minhash(tmp_path / "news.db", [item], now)
+    db = store.open_db(tmp_path / "news.db")
+    later = now + timedelta(days=1)
+    assert store.upsert_record(db, {**item, "minhash": minhash(item["text"])}, later) == "unchanged"
+    assert db.table("item_history").count == 0
+    assert store.get_by_url(db, item["canonical_url"])["last_changed"] == now.isoformat()
+
+
+def test_after_the_migration_a_near_duplicate_finds_the_stored_item(
+    tmp_path: Path, now: datetime
+) -> None:
+    stored = text_record(1, " ".join([TEXTS[0]] * 3 + [TEXTS[1]] * 3))
+    database_before_numpy_minhash(tmp_path / "news.db", [stored], now)
+    db = store.open_db(tmp_path / "news.db")
+    copy = text_record(2, stored["text"] + " The report was published on Friday.")
+    store.upsert_record(db, {**copy, "minhash": minhash(copy["text"])}, now)
+    item = store.get_by_url(db, copy["canonical_url"])
+    assert item is not None and item["story_reason"].startswith("near-identical text")
+
+
+def test_full_text_search_still_follows_edits_after_the_migration(
+    tmp_path: Path, now: datetime
+) -> None:
+    item = text_record(1, TEXTS[0])
+    database_before_numpy_minhash(tmp_path / "news.db", [item], now)
+    db = store.open_db(tmp_path / "news.db")
+    store.upsert_record(db, {**item, "text": TEXTS[1], "minhash": minhash(TEXTS[1])}, now)
+    assert [i["canonical_url"] for i in store.search(db, "wheat")] == [item["canonical_url"]]
+    assert store.search(db, "disabilities") == []
