@@ -134,7 +134,8 @@ PERMUTATIONS: tuple[tuple[int, int], ...] = tuple(
 _A = np.array([a for a, _ in PERMUTATIONS], dtype=np.uint64)[:, None]
 _B = np.array([b for _, b in PERMUTATIONS], dtype=np.uint64)[:, None]
 _PRIME = np.uint64(PRIME)
-_CHUNK = 4096  # shingles per block: a block of permuted values is 64 x 4096 x 8 bytes (2 MB)
+_SHIFT = np.uint64(61)
+_CHUNK = 512  # shingles per block: 64 x 512 permuted values (256 kB) stay in the CPU's cache
 
 # Shingle hashes: a polynomial hash of the shingle's UTF-8 bytes modulo 2**64 (uint64
 # arithmetic wraps by design here), mixed by the SplitMix64 finaliser, top 32 bits kept.
@@ -186,12 +187,16 @@ def shingle_hashes(text: str, size: int = SHINGLE_WORDS) -> npt.NDArray[np.uint6
 def _permuted_minimum(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     """For each permutation, the least (a * x + b) mod PRIME over the hashes x."""
     least = np.full(MINHASH_SIZE, PRIME, dtype=np.uint64)
+    block = np.empty((MINHASH_SIZE, _CHUNK), dtype=np.uint64)
+    high = np.empty_like(block)
     for first in range(0, len(hashes), _CHUNK):
-        values = _A * hashes[first : first + _CHUNK]  # below 2**64 - 2**33: no overflow
+        chunk = hashes[first : first + _CHUNK]
+        values, carry = block[:, : len(chunk)], high[:, : len(chunk)]
+        np.multiply(_A, chunk, out=values)  # below 2**64 - 2**33: no overflow
         values += _B
-        high = values >> np.uint64(61)  # v = high * 2**61 + low = high + low (mod PRIME)
+        np.right_shift(values, _SHIFT, out=carry)  # v = carry * 2**61 + low = carry + low
         values &= _PRIME
-        values += high
+        values += carry  # below PRIME + 8
         values[values >= _PRIME] -= _PRIME
         np.minimum(least, values.min(axis=1), out=least)
     return least

@@ -18,6 +18,7 @@ from pipelines.dedup import (
     content_hash,
     minhash,
     minhash_bands,
+    shingle_hashes,
     similarity,
     story_id,
 )
@@ -152,3 +153,11 @@ def test_a_text_without_words_has_no_signature() -> None:
 def test_a_text_shorter_than_a_shingle_still_has_a_signature() -> None:
     assert len(minhash("Peace")) == MINHASH_SIZE * 16
     assert minhash("Peace") != minhash("War")
+
+
+def test_a_long_signature_is_the_least_permuted_value_of_every_shingle() -> None:
+    text = " ".join(article(4, sentences=120))  # over 2,000 shingles: several blocks
+    hashes = [int(x) for x in shingle_hashes(text)]
+    expected = [min((a * x + b) % PRIME for x in hashes) for a, b in PERMUTATIONS]
+    assert len(hashes) > 2000
+    assert minhash(text) == "".join(f"{value:016x}" for value in expected)
