@@ -169,14 +169,17 @@ def prune_tree(tree: HtmlElement, url: str, extra: Sequence[str] = ()) -> list[s
     marked = [
         node for selector in HOST_PRUNE.get(host_key(url), ()) for node in tree.cssselect(selector)
     ]
-    marked += [node for node in tree.iter() if _is_boilerplate_element(node)]
+    guessed = [node for node in tree.iter() if _is_boilerplate_element(node)]
     forced_ids = {id(node) for node in forced}
+    guessed_ids = {id(node) for node in guessed}
     removed: list[str] = []
-    for node in forced + marked:
+    for node in forced + marked + guessed:
         if node is root or root not in node.iterancestors():
             continue  # the root itself, or inside an element removed already
         if id(node) not in forced_ids and not _safe_to_prune(node, total):
             continue
+        if id(node) in guessed_ids and _holds_prose(node):
+            continue  # a class word is a guess: "print-step", "date-outer" hold real paragraphs
         removed.append(" ".join(node.text_content().split()))
         _drop_keeping_tail(node)
     return removed
@@ -236,6 +239,22 @@ def _safe_to_prune(node: HtmlElement, total: int) -> bool:
     if node.tag == "h1" or next(node.iter("h1"), None) is not None:
         return False
     return _paragraph_chars(node) <= _MAX_PRUNED_SHARE * total
+
+
+# Text that reads as the article's own prose: this much of it outside links. A class word
+# ("print", "date", "meta") guesses at boilerplate; a block holding prose is not pruned on a
+# guess (trafilatura and the line rules still judge it).
+_PROSE_CHARS = 400
+
+
+def _holds_prose(node: HtmlElement) -> bool:
+    if node.tag in _PRUNE_TAGS:
+        return False  # nav, aside, figcaption...: never the article, whatever they hold
+    text = len("".join(node.itertext()).strip())
+    if text < _PROSE_CHARS:
+        return False
+    linked = sum(len("".join(a.itertext())) for a in node.iter("a"))
+    return text - linked >= _PROSE_CHARS and linked < text / 3
 
 
 def _drop_keeping_tail(node: HtmlElement) -> None:

@@ -76,8 +76,7 @@ MAX_PAGE_SIZE = 10 * 2**20
 # htmldate, take time quadratic in their number (100,000 on one <p> cost a minute).
 MAX_ATTRIBUTES = 1_000
 _RAW_TEXT = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|\Z)|<!--.*?(?:-->|\Z)", re.I | re.S)
-_TAG = re.compile(r"""<[A-Za-z](?:[^<>"']++|"[^"]*+"?|'[^']*+'?)*+""")  # linear: possessive
-_QUOTED = re.compile(r""""[^"]*+"?|'[^']*+'?""")
+_TAG = re.compile(r"<[A-Za-z][^<>]*+")  # possessive: linear on any input
 
 _SPACE = re.compile(r"\s+")
 # Bidi embeddings, overrides and isolates (they reorder what follows them, up to the end of
@@ -108,14 +107,11 @@ def parse_html(html: str | bytes) -> HtmlElement:
 
 
 def _most_attributes(html: str | bytes) -> int:
-    """The most attributes a tag in ``html`` has, about (names and unquoted values counted;
-    scripts, styles and comments skipped): only tags long enough to hold many are counted."""
+    """About the most attributes a tag in ``html`` has: its ``=`` signs (scripts, styles and
+    comments skipped). Quotes are not followed: real pages hold stray and typographic ones
+    (``content=“x"``) that would join a page's tags into one."""
     text = html.decode("latin-1") if isinstance(html, bytes) else html
-    most = 0
-    for match in _TAG.finditer(_RAW_TEXT.sub("", text)):
-        if len(tag := match.group()) > 2 * MAX_ATTRIBUTES:
-            most = max(most, len(_QUOTED.sub(" ", tag).split()) - 1)
-    return most
+    return max((tag.count("=") for tag in _TAG.findall(_RAW_TEXT.sub("", text))), default=0)
 
 
 @dataclass

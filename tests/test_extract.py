@@ -502,3 +502,46 @@ def test_page_of_boilerplate_only_raises() -> None:
 
     with pytest.raises(ExtractionError):
         extract(html, "https://example.org/news/1")
+
+
+def test_a_stray_typographic_quote_does_not_make_a_real_page_look_crowded() -> None:
+    """Real pages write ``content=“x"``: counting attributes must not join every tag after it
+    into one (a real news page was refused as "a tag with 1,562 attributes")."""
+    links = "".join(f'<li><a href="/story/{n}" class="c">Story {n}</a></li>' for n in range(1200))
+    html = (
+        '<html><head><meta name=“google-site-verification” content=“xtk" />'
+        "<title>Pupils vote on their school's future</title></head><body>"
+        f"<nav><ul>{links}</ul></nav><article><h1>Pupils vote on their school's future</h1>"
+        "<p>For the first time, pupils at the school will vote on how it is run, after a"
+        " year of debates on rights and responsibilities in class.</p>"
+        "<p>Teachers said the vote was part of the school's citizenship education.</p>"
+        "</article></body></html>"
+    )
+
+    record = process_page(html, "https://example.org/2023/11/08/vote")
+
+    assert record["text"].startswith("For the first time, pupils")
+
+
+@pytest.mark.parametrize("wrapper", ["kb-tip-print-step", "date-outer", "entry-meta-body"])
+def test_a_class_word_alone_never_prunes_the_article_prose(wrapper: str) -> None:
+    """A class word ("print", "date", "meta") is a guess at boilerplate: real sites wrap their
+    paragraphs in such blocks (seen on real pages of trafilatura's evaluation set)."""
+    steps = "".join(
+        f'<div class="{wrapper}"><p>Step {n}: pupils in the programme learned about peace,'
+        " rights and how to settle a quarrel without a fight, and their teachers kept notes"
+        " on what changed in class.</p><p>In the weeks after, the pupils said they argued"
+        " less, and listened more to one another in the playground.</p><p>Their parents"
+        " noticed it at home too, the head teacher said at the end of the school year, and"
+        " the school will run the programme again with the next classes.</p></div>"
+        for n in range(4)
+    )  # each block a quarter of the text: none is "most of the article" on its own
+    html = (
+        "<html><body><article><h1>Pupils learn to settle quarrels</h1>"
+        f'<div class="post-date">3 March 2025</div>{steps}</article></body></html>'
+    )
+
+    found = extract(html, "https://example.org/2025/03/quarrels")
+
+    assert found.text.count("Step") == 4
+    assert "3 March 2025" not in found.text
