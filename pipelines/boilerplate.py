@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -133,13 +134,20 @@ def host_key(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def _class_words(node: HtmlElement) -> set[str]:
+def _class_words(node: HtmlElement) -> frozenset[str]:
     """The words of the element's class and id: "news-date_time newsDate" → news, date, time."""
-    raw = _CAMEL.sub(r"\1 \2", f"{node.get('class') or ''} {node.get('id') or ''}").lower()
+    names = node.get("class"), node.get("id")
+    return _words_of(*names) if any(names) else frozenset()
+
+
+@lru_cache(maxsize=4096)
+def _words_of(class_: str | None, id_: str | None) -> frozenset[str]:
+    """Pages repeat their class names: each pair is split once."""
+    raw = _CAMEL.sub(r"\1 \2", f"{class_ or ''} {id_ or ''}").lower()
     words = set(_CLASS_SPLIT.split(raw))
     words.update(part for part in _PRUNE_COMPOUND if part in raw)
     words.discard("")
-    return words
+    return frozenset(words)
 
 
 def _is_boilerplate_element(node: HtmlElement) -> bool:
