@@ -318,7 +318,7 @@ def status(ctx: click.Context) -> None:
     db = store.open_db(config.paths.database)
     click.echo(f"database: {config.paths.database} ({store.count_items(db)} items)")
     click.echo("last runs:")
-    for run in store.last_runs(db, limit=5):
+    for run in store.last_runs(db, limit=5, now=_now()):
         totals = run["report"].get("totals", {})
         counts = ", ".join(f"{totals.get(k, 0)} {k}" for k in ("new", "updated", "failed"))
         outcome = run["outcome"] or "running"
@@ -437,15 +437,12 @@ def backup(ctx: click.Context, path: Path) -> None:
     To restore: stop the scheduler and the desk, remove news.db-wal and news.db-shm beside
     the database, and copy the backup over it.
     """
-    config = _config(ctx)
-    database = config.paths.database
-    if not database.is_file():
-        raise click.ClickException(f"no database to back up at {database}")
+    database = _config(ctx).paths.database
+    target = store.backup_path(database, path)
     try:
         count = store.backup(database, path)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    target = path / database.name if path.is_dir() else path
     click.echo(f"backed up {database} ({count} items) to {target}")
 
 

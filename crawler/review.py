@@ -5,11 +5,11 @@ Plain WSGI (served by the standard library's wsgiref): no framework is needed fo
 of pages used by one editor on their own machine. POSTs carry a per-process token, and
 requests whose Host is not this machine are refused (no DNS rebinding from a web page).
 
-The desk shares the database with crawls: a decision waits for a crawl's write, is tried
-again a few times, and when the database stays busy the editor is told to send it again
-(503) -- a decision is saved or the editor knows it was not. Each connection is served by
-its own thread with its own database connection, and a client that stops sending is cut
-off after ``CONNECTION_TIMEOUT`` without holding up anyone else.
+The desk shares the database with crawls: a decision waits for a crawl's write (the store's
+lock wait, up to ``Desk.busy_timeout``), and when the database stays busy the editor is told
+to send it again (503) -- a decision is saved or the editor knows it was not. Each
+connection is served by its own thread with its own database connection, and a client that
+stops sending is cut off after ``CONNECTION_TIMEOUT`` without holding up anyone else.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import html
 import logging
 import re
 import secrets
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -39,9 +38,8 @@ PAGE_SIZE = 50
 MAX_PAGE = 1_000_000
 MAX_FORM_BYTES = 1_000_000
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
-# A decision waits this long for a crawl's write lock, and is tried this many times.
-BUSY_TIMEOUT = 5.0
-WRITE_ATTEMPTS = 3
+# A decision waits this long for a crawl's write lock (a crawl's writes last milliseconds).
+BUSY_TIMEOUT = 15.0
 # A connection that sends nothing for this long is closed.
 CONNECTION_TIMEOUT = 10.0
 BUSY_WRITE = (
@@ -60,14 +58,13 @@ WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 @dataclass(frozen=True)
 class Desk:
     """What the app needs: the database path, who the editor is, and the clock; how long a
-    decision waits for the database (seconds) and how many times it is tried."""
+    decision waits for the database (seconds)."""
 
     database: Path
     editor: str
     now: Callable[[], datetime]
     token: str = ""
     busy_timeout: float = BUSY_TIMEOUT
-    write_attempts: int = WRITE_ATTEMPTS
 
 
 class Refused(Exception):
@@ -95,7 +92,9 @@ def make_app(desk: Desk) -> WSGIApp:
             return _reply(start_response, refusal.status, refusal.reason, headers=refusal.headers)
         except Exception as exc:
             if store.is_busy(exc):
-                busy = BUSY_WRITE if environ.get("REQUEST_METHOD") == "POST" else BUSY_READ
+                method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
+                logger.warning("desk: database busy, %s %s not done", method, path)
+                busy = BUSY_WRITE if method == "POST" else BUSY_READ
                 return _reply(start_response, "503 Service Unavailable", busy, headers=RETRY)
             logger.exception(
                 "desk: %s %s failed", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
@@ -147,21 +146,12 @@ def _route(
 
 
 def _save(db: Any, desk: Desk, item_id: str, fields: dict[str, Any]) -> None:
-    """Store one decision, trying again while a crawl holds the database; 400 for a bad
-    value, 503 when the database stayed busy (nothing was saved)."""
-    for attempt in range(1, desk.write_attempts + 1):
-        try:
-            store.set_editor_fields(db, item_id, fields, desk.editor, desk.now())
-            return
-        except ValueError as exc:
-            raise Refused("400 Bad Request", str(exc)) from exc
-        except sqlite3.OperationalError as exc:
-            if not store.is_busy(exc):
-                raise
-            logger.warning(
-                "desk: database busy, decision on %s not saved (try %d)", item_id, attempt
-            )
-    raise Refused("503 Service Unavailable", BUSY_WRITE, headers=RETRY)
+    """Store one decision; 400 for a bad value. A database still busy after the store's
+    wait is the app's 503 (nothing was saved)."""
+    try:
+        store.set_editor_fields(db, item_id, fields, desk.editor, desk.now())
+    except ValueError as exc:
+        raise Refused("400 Bad Request", str(exc)) from exc
 
 
 def _page_number(raw: str | None) -> int:

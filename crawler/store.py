@@ -606,14 +606,15 @@ def finish_run(
         db.table("runs").update(run_id, values)
 
 
-def last_runs(db: Database, limit: int = 10) -> list[dict[str, Any]]:
-    """The latest runs, newest first; one that never finished and whose process is gone
-    (killed, or the machine stopped) has the outcome "interrupted"."""
+def last_runs(db: Database, limit: int = 10, now: datetime | None = None) -> list[dict[str, Any]]:
+    """The latest runs, newest first; one that was abandoned (see ``close_abandoned_runs``)
+    has the outcome "interrupted"."""
+    now = now or datetime.now(UTC)
     rows = db.table("runs").rows_where(order_by="id desc", limit=limit)
     runs = []
     for row in rows:
         run = {**row, "report": json.loads(row["report"] or "{}")}
-        if _abandoned(row):
+        if _abandoned(row, now):
             run["outcome"] = "interrupted"
         runs.append(run)
     return runs
@@ -630,22 +631,20 @@ def close_abandoned_runs(db: Database, now: datetime) -> int:
     report = json.dumps({"interrupted_noticed": now.astimezone(UTC).isoformat()})
     with writing(db):
         rows = db.table("runs").rows_where("finished is null and outcome is null")
-        too_old = (now - UNRECORDED_RUN_LIMIT).astimezone(UTC).isoformat()
-        abandoned = [
-            row["id"]
-            for row in rows
-            if _abandoned(row) or (row.get("pid") is None and row["started"] < too_old)
-        ]
+        abandoned = [row["id"] for row in rows if _abandoned(row, now)]
         for run_id in abandoned:
             db.table("runs").update(run_id, {"outcome": "interrupted", "report": report})
     return len(abandoned)
 
 
-def _abandoned(run: Mapping[str, Any]) -> bool:
-    """A run without an end whose process, on this machine, no longer exists. A run of
-    another machine, or from before runs recorded their process, cannot be told."""
-    if run["finished"] is not None or run["outcome"] is not None or run.get("pid") is None:
+def _abandoned(run: Mapping[str, Any], now: datetime) -> bool:
+    """A run without an end whose process, on this machine, no longer exists; or, from
+    before runs recorded their process, one started over ``UNRECORDED_RUN_LIMIT`` ago. A
+    run of another machine cannot be told."""
+    if run["finished"] is not None or run["outcome"] is not None:
         return False
+    if run.get("pid") is None:
+        return bool(run["started"] < (now - UNRECORDED_RUN_LIMIT).astimezone(UTC).isoformat())
     if run.get("host") != socket.gethostname():
         return False
     return not _process_alive(int(run["pid"]))
@@ -749,11 +748,9 @@ def backup(db_path: Path, dest: Path) -> int:
     A folder as ``dest`` receives a file named like the database. To restore, stop the desk
     and crawls, delete ``<database>-wal`` and ``<database>-shm`` if any, copy the file back.
     """
-    source, dest = Path(db_path), Path(dest)
+    source, dest = Path(db_path), backup_path(db_path, dest)
     if not source.is_file():
-        raise FileNotFoundError(f"no database at {source}")
-    if dest.is_dir():
-        dest = dest / source.name
+        raise FileNotFoundError(f"no database to back up at {source}")
     if dest.resolve() == source.resolve():
         raise ValueError(f"{dest} is the database itself: back it up to another file")
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -765,6 +762,13 @@ def backup(db_path: Path, dest: Path) -> int:
     finally:
         partial.unlink(missing_ok=True)
     return items
+
+
+def backup_path(db_path: Path, dest: Path) -> Path:
+    """Where ``backup(db_path, dest)`` writes: ``dest``, or a file named like the database
+    in it when ``dest`` is a folder."""
+    dest = Path(dest)
+    return dest / Path(db_path).name if dest.is_dir() else dest
 
 
 def _copy_database(source: Path, target: Path) -> None:

@@ -107,6 +107,7 @@ def process_page(
     hints = _language_hints(canonical, page.html_lang, own_tags, language)
     title_lang, body_lang = detect_fields(record_title, text, hints)
     tagging = topics.tag(record_title, text)
+    content_hash, signature = dedup.fingerprints(text)
     translations = {
         normalise_tag(lang): link
         for lang, link in page.alternates.items()
@@ -133,8 +134,8 @@ def process_page(
         "countries": _with_country(tagging.countries, country),
         "relevance": tagging.relevance,
         "relevance_reasons": tagging.reasons,
-        "content_hash": dedup.content_hash(text),
-        "minhash": dedup.minhash(text),
+        "content_hash": content_hash,
+        "minhash": signature,
         "story_id": dedup.story_id(canonical, page.alternates),
         "translations": translations,
         "crawled_at": moment.astimezone(UTC).isoformat(),

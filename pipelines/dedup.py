@@ -93,7 +93,17 @@ def normalise_text(text: str) -> str:
 
 
 def content_hash(text: str) -> str:
-    return hashlib.sha256(_utf8(normalise_text(text))).hexdigest()[:32]
+    return _content_hash(_utf8(normalise_text(text)))
+
+
+def fingerprints(text: str) -> tuple[str, str]:
+    """``(content_hash(text), minhash(text))``, the text normalised once for both."""
+    data = _utf8(normalise_text(text))
+    return _content_hash(data), _minhash(data)
+
+
+def _content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def story_id(canonical: str, translations: Mapping[str, str]) -> str:
@@ -166,7 +176,11 @@ def _mix(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
 def shingle_hashes(text: str, size: int = SHINGLE_WORDS) -> npt.NDArray[np.uint64]:
     """A 32-bit hash of each run of ``size`` words of the normalised text (the whole text
     when shorter), computed from its UTF-8 bytes: the same in every process."""
-    data = _utf8(normalise_text(text))  # words joined by single spaces
+    return _shingle_hashes(_utf8(normalise_text(text)), size)
+
+
+def _shingle_hashes(data: bytes, size: int = SHINGLE_WORDS) -> npt.NDArray[np.uint64]:
+    """Shingle hashes of normalised text's UTF-8 bytes (words joined by single spaces)."""
     if not data:
         return np.empty(0, dtype=np.uint64)
     codes = np.frombuffer(data, dtype=np.uint8).astype(np.uint64)
@@ -205,7 +219,11 @@ def _permuted_minimum(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
 def minhash(text: str) -> str:
     """The MinHash signature of a text's word 3-shingles, as hex (64 values of 16 digits);
     empty for a text without a word."""
-    hashes = shingle_hashes(text)
+    return _minhash(_utf8(normalise_text(text)))
+
+
+def _minhash(data: bytes) -> str:
+    hashes = _shingle_hashes(data)
     if not len(hashes):
         return ""
     return _permuted_minimum(hashes).astype(">u8").tobytes().hex()

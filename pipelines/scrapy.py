@@ -160,7 +160,7 @@ class StorePipeline:
                 len(self.entry_points) - len(kept),
             )
         try:
-            store.save_entry_points(self.db, kept, datetime.now(UTC))
+            store.save_entry_points(self.db, kept, _now())
         except Exception as exc:  # noqa: BLE001 — the next crawl reads them whole: nothing lost
             logger.warning("entry points' validators not saved: %s", describe(exc))
 
@@ -189,7 +189,7 @@ class StorePipeline:
 
     def store(self, item: ProcessedPage) -> dict[str, Any]:
         record, page = item.record, item.page
-        now = datetime.now(UTC)
+        now = _now()
         if record is None:
             store.mark_seen(self.db, page.url, None, page.freshness, "no-article", now, page.source)
             _stat(self.crawler, "no_article", page.publisher, page.language_hint)

@@ -16,6 +16,7 @@ from pipelines.dedup import (
     PRIME,
     canonical_url,
     content_hash,
+    fingerprints,
     minhash,
     minhash_bands,
     shingle_hashes,
@@ -161,3 +162,8 @@ def test_a_long_signature_is_the_least_permuted_value_of_every_shingle() -> None
     expected = [min((a * x + b) % PRIME for x in hashes) for a, b in PERMUTATIONS]
     assert len(hashes) > 2000
     assert minhash(text) == "".join(f"{value:016x}" for value in expected)
+
+
+@pytest.mark.parametrize("text", ["Pupils learn about peace.\nTeachers too.", "", "   ", "Мир"])
+def test_fingerprints_are_the_content_hash_and_the_minhash(text: str) -> None:
+    assert fingerprints(text) == (content_hash(text), minhash(text))

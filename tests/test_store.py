@@ -328,6 +328,7 @@ def test_a_run_from_before_pids_were_recorded_is_closed_after_a_day(db: Any, now
     old = db["runs"].insert({"command": "crawl", "started": "2025-10-30T02:30:00+00:00"}).last_pk
     recent = db["runs"].insert({"command": "crawl", "started": now.isoformat()}).last_pk
 
+    assert [run["outcome"] for run in store.last_runs(db, now=now)] == [None, "interrupted"]
     assert store.close_abandoned_runs(db, now) == 1
     assert db["runs"].get(old)["outcome"] == "interrupted"
     assert db["runs"].get(recent)["outcome"] is None
