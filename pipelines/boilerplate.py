@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from pipelines.dateline import is_dateline
+from pipelines.dateline import has_year, is_date_text, is_dateline, split_date_label
 
 __all__ = [
     "HOST_PRUNE",
@@ -544,55 +544,9 @@ _BYLINE = re.compile(
 )
 _NAME_WORD = re.compile(r"^[A-ZÀ-ÖØ-ÞА-ЯЁӘҒҚҢӨҰҮҺІЎҚҲ\u0600-\u06ff\u4e00-\u9fff]")
 
-# Dates: "Last update: 12 March 2024", "Published: 12.03.2024", "14 February 2025".
-_DATE_LABEL = re.compile(
-    r"^\W*(?:last update[ds]?|last updated on|updated(?: on)?|published(?: on)?|posted(?: on)?|"
-    r"date|dated|release date|mis à jour(?: le)?|dernière mise à jour|publié le|publié|"
-    r"date de publication|actualizado(?: el)?|última actualización|publicado(?: el| em)?|"
-    r"fecha|atualizado(?: em)?|última atualização|data|обновлено|последнее обновление|"
-    r"опубликовано|дата публикации|дата|آخر تحديث|تاريخ النشر|نشر في|التاريخ|更新|最后更新|"
-    r"更新时间|发布时间|发布日期|日期|соңғы жаңарту|жаңартылды|жарияланды|жарияланған күні|"
-    r"акыркы жаңыртуу|жаңыртылды|жарыяланды|жарыяланган күнү|so[‘']nggi yangilanish|"
-    r"yangilandi|yangilangan|e[‘']lon qilingan|chop etilgan|sana|навсозии охирин|"
-    r"навсозӣ шуд|нашр шуд|санаи нашр|sana|soňky täzelenme|täzelendi|çap edildi|senesi)"
-    r"\s*(?P<colon>[:：])?\s*(?P<rest>.+)$",
-    re.IGNORECASE,
-)
-_MONTHS = (
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    "janv", "févr", "fév", "mars", "avr", "mai", "juin", "juil", "août", "sept", "déc",
-    "ene", "abr", "ago", "dic", "fev", "set", "out", "dez",
-    "янв", "фев", "мар", "апр", "мая", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек",
-    "қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек",
-    "қазан", "қараша", "желтоқсан",
-    "yanvar", "fevral", "mart", "aprel", "iyun", "iyul", "avgust", "sentabr", "oktabr",
-    "noyabr", "dekabr", "ýanwar", "fewral", "maý", "iýun", "iýul", "awgust", "sentýabr",
-    "oktýabr", "noýabr",
-    "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",
-    "نوفمبر", "ديسمبر", "كانون", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب",
-    "أيلول", "تشرين",
-)  # fmt: skip
-# Words that join the parts of a date: "12 de marzo de 2024", "12 марта 2024 года".
-_DATE_GLUE = (
-    "de", "del", "of", "the", "le", "el", "y", "à", "at", "on", "года", "год", "г", "жыл",
-    "жылы", "жылғы", "жылдын", "айы", "yil", "yilning", "йил", "йилнинг", "сол", "соли",
-    "ýyl", "ýylyň", "nji", "njy", "й", "ж", "م", "هـ",
-)  # fmt: skip
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|(?<!\d)[١٢][٠-٩]{3}(?![٠-٩])")
-_NUMERIC_DATE = re.compile(
-    r"^\s*(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|(?:19|20)\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)"
-)
-_MONTH_WORD = re.compile(rf"(?<!\w)(?:{_alternation(_MONTHS)})\w*", re.IGNORECASE)
-_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?\b|\b(?:GMT|UTC|EST|EDT)\b", re.I)
-_WEEKDAY = re.compile(
-    r"\b(?:mon|tue|wed|thu|fri|sat|sun)\w*|lundi|mardi|mercredi|jeudi|vendredi|samedi|"
-    r"dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|понедельник|вторник|"
-    r"среда|четверг|пятница|суббота|воскресенье",
-    re.IGNORECASE,
-)
-_GLUE = re.compile(
-    rf"[\d\s,./\-–—:年月日号]+|(?<!\w)(?:{_alternation(_DATE_GLUE)})(?!\w)\.?", re.IGNORECASE
-)
+# Dates ("Last update: 12 March 2024", "Published: 12.03.2024", "March 2024"): how they are
+# written, in every language, is pipelines/dateline.py's alone (its tables are
+# pipelines/data/dates.toml); the line rules below only say what may stand beside a date.
 _SEGMENTS = re.compile(r"\s*(?:\||•|·|—|–|,|\s-\s)\s*")
 # Types a site prints next to the date: "Press release | 12 March 2024".
 _KIND_LABEL = _line_pattern(
@@ -656,30 +610,16 @@ def is_date_only(line: str, language: str | None = None) -> bool:
     words = line.split()
     if not words or len(words) > _MAX_DATE_WORDS or _OPENS_PARAGRAPH.search(line):
         return False
-    if is_dateline(line, language):
+    if is_dateline(line, language) or is_date_text(line, language):
         return True
-    if label := _DATE_LABEL.match(line):
-        rest = label.group("rest")
-        if _looks_like_date(rest):
+    if labelled := split_date_label(line):
+        rest, colon = labelled
+        if is_date_text(rest, language) or (colon and has_year(rest) and len(words) <= 8):
             return True
-        if label.group("colon") and _YEAR.search(rest) and len(words) <= 8:
-            return True
-    if _looks_like_date(line):
-        return True
     segments = [s for s in _SEGMENTS.split(line.strip()) if s]
-    if len(segments) < 2 or not any(_looks_like_date(s) for s in segments):
+    if len(segments) < 2 or not any(is_date_text(s, language) for s in segments):
         return False
-    return all(_looks_like_date(s) or _KIND_LABEL.match(s) or _is_place(s) for s in segments)
-
-
-def _looks_like_date(text: str) -> bool:
-    text = text.strip(" ,.|·•–—-()[]")
-    if not text or not (_YEAR.search(text) or _NUMERIC_DATE.match(text)):
-        return False
-    rest = _NUMERIC_DATE.sub(" ", text)
-    for pattern in (_YEAR, _MONTH_WORD, _TIME, _WEEKDAY):
-        rest = pattern.sub(" ", rest)
-    return not _GLUE.sub(" ", rest).strip()
+    return all(is_date_text(s, language) or _KIND_LABEL.match(s) or _is_place(s) for s in segments)
 
 
 def _is_place(text: str) -> bool:

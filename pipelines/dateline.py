@@ -16,12 +16,23 @@ caller's text. Dates before 1945 or after 2100 and impossible days (31 February)
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from pathlib import Path
+from typing import Any, NamedTuple
 
-__all__ = ["Dateline", "find_dateline", "is_dateline", "parse_date_text"]
+__all__ = [
+    "Dateline",
+    "find_dateline",
+    "has_year",
+    "is_date_text",
+    "is_dateline",
+    "opening_dateline",
+    "parse_date_text",
+    "split_date_label",
+]
 
 EARLIEST_YEAR = 1945
 LATEST_YEAR = 2100
@@ -92,101 +103,35 @@ def _phrases(phrases: Iterable[str]) -> str:
     return "|".join(alternatives)
 
 
-# --- month names ------------------------------------------------------------------------------
-# Twelve entries per language, January first; "|" separates the forms of one month (nominative,
-# genitive, abbreviations). An abbreviation may be followed by a dot.
+# --- the tables: pipelines/data/dates.toml --------------------------------------------------
+
+DATES_TABLE = Path(__file__).with_name("data") / "dates.toml"
+
+
+def _load_tables(path: Path) -> dict[str, Any]:
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+_TABLES = _load_tables(DATES_TABLE)
+
+
+def _groups(table: dict[str, list[str]]) -> list[str]:
+    """Every phrase of a table keyed by language (or by a group of languages)."""
+    return [phrase for phrases in table.values() for phrase in phrases]
+
+
+# Twelve entries per language, January first; "|" separates the forms of one month.
 _MONTH_FORMS: dict[str, tuple[str, ...]] = {
-    "en": (
-        "january|jan", "february|feb", "march|mar", "april|apr", "may", "june|jun", "july|jul",
-        "august|aug", "september|sept|sep", "october|oct", "november|nov", "december|dec",
-    ),
-    "fr": (
-        "janvier|janv", "février|fevrier|févr|fevr|fév|fev", "mars", "avril|avr", "mai", "juin",
-        "juillet|juil", "août|aout", "septembre|sept", "octobre|oct", "novembre|nov",
-        "décembre|decembre|déc|dec",
-    ),
-    "es": (
-        "enero|ene", "febrero|feb", "marzo|mar", "abril|abr", "mayo|may", "junio|jun",
-        "julio|jul", "agosto|ago", "septiembre|setiembre|sept|sep|set", "octubre|oct",
-        "noviembre|nov", "diciembre|dic",
-    ),
-    "pt": (
-        "janeiro|jan", "fevereiro|fev", "março|marco|mar", "abril|abr", "maio|mai", "junho|jun",
-        "julho|jul", "agosto|ago", "setembro|set", "outubro|out", "novembro|nov",
-        "dezembro|dez",
-    ),
-    "de": (
-        "januar|jänner|jan|jän", "februar|feber|feb", "märz|maerz|mär|mrz", "april|apr", "mai",
-        "juni|jun", "juli|jul", "august|aug", "september|sept|sep", "oktober|okt",
-        "november|nov", "dezember|dez",
-    ),
-    "tr": (
-        "ocak|oca", "şubat|şub", "mart|mar", "nisan|nis", "mayıs|may", "haziran|haz",
-        "temmuz|tem", "ağustos|ağu", "eylül|eyl", "ekim|eki", "kasım|kas", "aralık|ara",
-    ),
-    "ru": (
-        "января|январь|янв", "февраля|февраль|февр|фев", "марта|март|мар",
-        "апреля|апрель|апр", "мая|май", "июня|июнь|июн", "июля|июль|июл",
-        "августа|август|авг", "сентября|сентябрь|сент|сен", "октября|октябрь|окт",
-        "ноября|ноябрь|нояб|ноя", "декабря|декабрь|дек",
-    ),
-    "uk": (
-        "січня|січень|січ", "лютого|лютий|лют", "березня|березень|бер",
-        "квітня|квітень|квіт", "травня|травень|трав", "червня|червень|черв",
-        "липня|липень|лип", "серпня|серпень|серп", "вересня|вересень|вер",
-        "жовтня|жовтень|жовт", "листопада|листопад|лист", "грудня|грудень|груд",
-    ),
-    # Gulf/Egyptian, Levantine, Maghreb (Algeria/Tunisia, Morocco).
-    "ar": (
-        "يناير|كانون الثاني|جانفي", "فبراير|شباط|فيفري", "مارس|آذار",
-        "أبريل|إبريل|نيسان|أفريل", "مايو|أيار|ماي", "يونيو|يونيه|حزيران|جوان|يونيوز",
-        "يوليو|يوليه|تموز|جويلية|يوليوز", "أغسطس|آب|أوت|غشت", "سبتمبر|أيلول|شتنبر",
-        "أكتوبر|تشرين الأول", "نوفمبر|تشرين الثاني|نونبر", "ديسمبر|كانون الأول|دجنبر",
-    ),
-    "fa": (
-        "ژانویه", "فوریه", "مارس", "آوریل", "مه|می", "ژوئن", "ژوئیه|ژوییه|جولای", "اوت|آگوست",
-        "سپتامبر", "اکتبر", "نوامبر", "دسامبر",
-    ),
-}  # fmt: skip
-
-# Forms that take case and possessive endings (наурызда, марты, марти, martda, dekabrynda):
-# each matches with any letters after it.
+    lang: tuple(months) for lang, months in _TABLES["months"].items()
+}
+# Forms that take case and possessive endings: each matches with any letters after it.
 _MONTH_STEMS: dict[str, tuple[str, ...]] = {
-    "kk": (
-        "қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек",
-        "қазан", "қараша", "желтоқсан",
-    ),
-    # Russian-derived names as Kyrgyz, Uzbek Cyrillic and Tajik write them (январь, январы,
-    # январи, январда ...), and the Russian forms not listed above (в марте).
-    "ky uz-Cyrl tg": (
-        "январ", "феврал", "март", "апрел", "май", "июн", "июл", "август", "сентябр",
-        "октябр", "ноябр", "декабр",
-    ),
-    "uz-Latn": (
-        "yanvar", "fevral", "mart", "aprel", "may", "iyun", "iyul", "avgust",
-        "sentyabr|sentabr", "oktyabr|oktabr", "noyabr", "dekabr",
-    ),
-    "tk": (
-        "ýanwar|yanwar", "fewral", "mart", "aprel", "maý", "iýun", "iýul", "awgust",
-        "sentýabr", "oktýabr", "noýabr", "dekabr",
-    ),
-}  # fmt: skip
-
-# Solar Hijri months: Iranian names, then the Dari names used in Afghanistan.
-_SOLAR_MONTH_FORMS: tuple[str, ...] = (
-    "فروردین|حمل",
-    "اردیبهشت|ثور",
-    "خرداد|جوزا",
-    "تیر|سرطان",
-    "مرداد|امرداد|اسد",
-    "شهریور|سنبله",
-    "مهر|میزان",
-    "آبان|عقرب",
-    "آذر|قوس",
-    "دی|جدی",
-    "بهمن|دلو",
-    "اسفند|حوت",
-)
+    lang: tuple(months) for lang, months in _TABLES["month_stems"].items()
+}
+_SOLAR_MONTH_FORMS: tuple[str, ...] = tuple(_TABLES["solar_months"]["fa"])
+if any(len(months) != 12 for months in (*_MONTH_FORMS.values(), *_MONTH_STEMS.values())):
+    raise ValueError(f"{DATES_TABLE}: a language without twelve months")
 
 GREGORIAN, SOLAR_HIJRI = "gregorian", "solar-hijri"
 _Month = tuple[str, int]  # (calendar, month number)
@@ -228,82 +173,18 @@ def _month_of(token: str) -> _Month | None:
 
 # --- weekdays, labels, times ------------------------------------------------------------------
 
-_WEEKDAYS = (
-    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri "
-    "sat sun lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes miércoles "
-    "miercoles jueves viernes sábado sabado domingo segunda-feira terça-feira terca-feira "
-    "quarta-feira quinta-feira sexta-feira segunda terça quarta quinta sexta montag dienstag "
-    "mittwoch donnerstag freitag samstag sonnabend sonntag pazartesi salı çarşamba perşembe "
-    "cuma cumartesi pazar понедельник вторник среда четверг пятница суббота воскресенье пн вт "
-    "ср чт пт сб вс понеділок вівторок середа четвер п'ятниця субота неділя الاثنين الإثنين "
-    "الثلاثاء الأربعاء الخميس الجمعة السبت الأحد يوم دوشنبه سه‌شنبه چهارشنبه پنجشنبه پنج‌شنبه "
-    "جمعه شنبه یکشنبه یک‌شنبه дүйсенбі сейсенбі сәрсенбі бейсенбі жұма сенбі жексенбі дүйшөмбү "
-    "шейшемби шаршемби бейшемби жума ишемби жекшемби dushanba seshanba chorshanba payshanba "
-    "juma shanba yakshanba душанба сешанба чоршанба пайшанба шанба якшанба сешанбе чоршанбе "
-    "панҷшанбе ҷумъа шанбе якшанбе duşenbe sişenbe çarşenbe penşenbe anna şenbe ýekşenbe"
-).split()  # Tajik "душанбе" (Monday) is left out: it is also the capital's name in datelines.
+_WEEKDAYS = _groups(_TABLES["weekdays"])
 _CJK_WEEKDAY = (
     r"星期[一二三四五六日天]|[周週][一二三四五六日]|[月火水木金土日]曜日?|[월화수목금토일]요일"
     r"|\(\s*[月火水木金土日월화수목금토일]\s*\)"
 )
 
-_PUBLISHED_LABELS = (
-    # English
-    "published on", "published", "posted on", "posted", "date published", "publication date",
-    "date of publication", "date", "press release", "news release", "media release",
-    "joint press release", "statement", "joint statement", "news", "story", "feature story",
-    "feature", "article", "press",
-    # French, Spanish, Portuguese, German, Turkish
-    "publié le", "publié", "date de publication", "communiqué de presse", "communiqué",
-    "déclaration", "actualité", "publicado el", "publicado", "fecha de publicación", "fecha",
-    "comunicado de prensa", "nota de prensa", "declaración", "noticia", "historia",
-    "publicado em", "data de publicação", "data", "comunicado de imprensa",
-    "comunicado à imprensa", "nota à imprensa", "declaração", "notícia", "história",
-    "veröffentlicht am", "veröffentlicht", "datum", "pressemitteilung", "erklärung",
-    "yayınlanma tarihi", "yayın tarihi", "yayımlanma tarihi", "tarih", "basın bülteni",
-    "basın açıklaması", "açıklama", "haber",
-    # Russian, Ukrainian
-    "опубликовано", "дата публикации", "дата", "пресс-релиз", "заявление", "новости",
-    "опубліковано", "дата публікації", "прес-реліз", "заява", "новини",
-    # Arabic, Persian
-    "تاريخ النشر", "نشر في", "نشر بتاريخ", "بتاريخ", "التاريخ", "تاريخ", "بيان صحفي", "بيان",
-    "تاریخ انتشار", "منتشر شده در", "انتشار", "بیانیه مطبوعاتی", "بیانیه", "خبر",
-    # Chinese, Japanese, Korean
-    "发布时间", "發布時間", "發佈時間", "发布日期", "發布日期", "發佈日期", "日期", "时间", "時間",
-    "新闻稿", "新聞稿", "发布", "發布", "發佈", "公開日", "掲載日", "発表日", "日付",
-    "プレスリリース", "公開", "掲載", "発表", "게시일", "등록일", "작성일", "발행일", "날짜",
-    "보도자료", "게시", "등록",
-    # Kazakh, Kyrgyz, Uzbek, Tajik, Turkmen
-    "жарияланды", "жарияланған күні", "жарияланған", "күні", "баспасөз релизі", "мәлімдеме",
-    "жарыяланды", "жарыяланган күнү", "жарыяланган", "күнү", "басма сөз релизи",
-    "e'lon qilingan", "e'lon qilindi", "chop etilgan", "chop etildi", "nashr etilgan", "sana",
-    "matbuot relizi", "bayonot", "эълон қилинган", "эълон қилинди", "чоп этилган",
-    "нашр этилган", "сана", "матбуот релизи", "баёнот", "нашр шуд", "санаи нашр", "нашр",
-    "изҳорот", "çap edildi", "neşir edildi", "çap edilen senesi", "senesi", "sene",
-    "metbugat beýanaty", "beýanat",
-)  # fmt: skip
-_UPDATED_LABELS = (
-    "last updated on", "last updated", "last update", "updated on", "updated", "last modified",
-    "modified", "mis à jour le", "mise à jour le", "mis à jour", "mise à jour",
-    "dernière mise à jour", "modifié le", "actualizado el", "actualizado",
-    "última actualización", "actualización", "modificado el", "atualizado em", "atualizado",
-    "última atualização", "atualização", "aktualisiert am", "aktualisiert",
-    "zuletzt aktualisiert", "letzte aktualisierung", "stand", "son güncelleme",
-    "güncelleme tarihi", "güncellendi", "güncelleme", "обновлено", "последнее обновление",
-    "дата обновления", "изменено", "оновлено", "останнє оновлення", "дата оновлення",
-    "آخر تحديث", "تم التحديث", "تاريخ التحديث", "تحديث", "به‌روزرسانی", "بروزرسانی",
-    "آخرین به‌روزرسانی", "تاریخ به‌روزرسانی", "更新时间", "更新時間", "更新日期", "最后更新",
-    "最後更新", "更新于", "更新於", "最終更新日", "最終更新", "更新日", "更新", "최종 수정일",
-    "수정일", "최종 업데이트", "업데이트", "수정", "жаңартылды", "соңғы жаңарту",
-    "жаңартылған күні", "жаңыланды", "жаңыртылды", "акыркы жаңылоо", "yangilandi",
-    "yangilangan", "oxirgi yangilanish", "янгиланди", "янгиланган", "охирги янгиланиш",
-    "навсозӣ шуд", "охирин навсозӣ", "навсозӣ", "täzelendi", "soňky täzelenme",
-    "täzelenen senesi",
-)  # fmt: skip
-_CONNECTORS = (
-    "on", "at", "the", "of", "le", "du", "de", "del", "el", "em", "am", "à", "в", "у",
-    "kuni", "куни",  # Uzbek "day": "2025-yil 12-mart kuni"
-)  # fmt: skip
+_DATE_LABELS = _groups(_TABLES["labels"]["published"])  # "Published:", "Опубликовано"
+_KIND_LABELS = _groups(_TABLES["labels"]["kinds"])  # "Press release", "Пресс-релиз"
+_PUBLISHED_LABELS = _DATE_LABELS + _KIND_LABELS
+_UPDATED_LABELS = _groups(_TABLES["labels"]["updated"])  # "Last update:", "Обновлено"
+_CONNECTORS = _TABLES["words"]["connectors"]  # "on", "le", "de", "kuni"
+_DATE_WORDS = _TABLES["words"]["date_words"]  # "de", "года", "жылғы", "yil"
 
 _UPDATED = _phrases(_UPDATED_LABELS)
 _PUBLISHED = _phrases(_PUBLISHED_LABELS)
@@ -648,3 +529,70 @@ def is_dateline(line: str, language: str | None = None) -> bool:
     for date_found in found:
         rest[date_found.start : date_found.end] = " " * (date_found.end - date_found.start)
     return _only_labels("".join(rest))
+
+
+# --- partial dates and labels, for telling date lines from text -------------------------------
+
+_YEAR_NUMBER = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_NUMERIC_START = re.compile(
+    r"^\s*(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|(?:19|20)\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)"
+)
+_DATE_PIECE = re.compile(
+    rf"{_TIME}|(?:{_MONTH_TOKEN})|{_WEEKDAY}|{_CONNECTOR}|(?:{_phrases(_DATE_WORDS)})\.?"
+    r"|[\s,./\-–—:]+|\d+|[年月日号]",  # punctuation apart from numbers: "…, 10:00 GMT" is a time
+    re.IGNORECASE,
+)
+_DATE_LABEL = re.compile(
+    rf"^\W*(?:{_phrases([*_DATE_LABELS, *_UPDATED_LABELS])})\s*(?P<colon>:)?\s*(?=\S)",
+    re.IGNORECASE,
+)
+# What may follow the date that opens a paragraph: "15 April 2025 | SDGs …", "… 2025 – The".
+_OPENING_END = re.compile(r"\s*[|–—:-]|\s*$")
+_OPENING_PLACE = re.compile(r"^[^\W\d_][^\d,|–—:]{0,40}?,\s*$")  # "NEW YORK, ", "Бишкек, "
+
+
+def is_date_text(text: str, language: str | None = None) -> bool:
+    """Text that says when and nothing else, a whole date or a part: "14 February 2025",
+    "March 2024", "2025年3月", "26.09.2025, 14:20", "Tuesday, 12 March 2025 10:00 GMT",
+    "12 марта 2025 года". Labels are not date text (see :func:`split_date_label`)."""
+    prepared = _prepare(text).strip(" ,.|·•–—-()[]")
+    if not prepared or not (_YEAR_NUMBER.search(prepared) or _NUMERIC_START.match(prepared)):
+        return False
+    if _find_dates(prepared, language):
+        rest = list(prepared)
+        for found in _find_dates(prepared, language):
+            rest[found.start : found.end] = " " * (found.end - found.start)
+        prepared = "".join(rest)
+    return not _DATE_PIECE.sub(" ", prepared).strip()
+
+
+def has_year(text: str) -> bool:
+    """Whether the text names a year from 1900 to 2099, in any digits ("Дата: ٢٠٢٥")."""
+    return bool(_YEAR_NUMBER.search(_prepare(text)))
+
+
+def split_date_label(line: str) -> tuple[str, bool] | None:
+    """("rest", colon) for a line that opens with a date label ("Last update: 12 March",
+    "Опубликовано 12.03.2025", "Дата: …"): the text after the label and whether a colon
+    followed it; None for a line without one. Kinds of page ("Press release") are no labels."""
+    prepared = _prepare(line)
+    label = _DATE_LABEL.match(prepared)
+    if label is None:
+        return None
+    return line[label.end() :], label["colon"] is not None
+
+
+def opening_dateline(paragraph: str, language: str | None = None) -> Dateline | None:
+    """The dateline that opens a paragraph, if it does: "15 April 2025 | SDGs Young people …",
+    "NEW YORK, 12 March 2025 – One in three …", "12 марта 2025 г. – …". A date inside a
+    sentence ("On 12 March 2025 the minister said …") opens nothing."""
+    found = find_dateline(paragraph[:200], language)
+    if found is None:
+        return None
+    start, end = found.span
+    lead = _prepare(paragraph[:start])
+    if lead.strip() and not _OPENING_PLACE.match(lead):
+        return None
+    if not _OPENING_END.match(paragraph, end):
+        return None
+    return found

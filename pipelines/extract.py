@@ -32,7 +32,7 @@ from trafilatura.utils import load_html
 
 from crawler.config import SiteRules
 from pipelines import boilerplate
-from pipelines.dateline import find_dateline
+from pipelines.dateline import find_dateline, opening_dateline
 
 
 class ExtractionError(ValueError):
@@ -157,7 +157,9 @@ def extract(html: str | bytes, url: str, rules: SiteRules | None = None) -> Extr
         raise ExtractionError("no article text found")
     if page.guessed.get("date"):
         dates.append(("published", page.guessed["date"], "trafilatura"))
-    dates += _visible_dates([*filter(None, shown), *cleaned.removed_as("date")], page.html_lang)
+    dates += _visible_dates(
+        [*filter(None, shown), *cleaned.removed_as("date")], page.html_lang, cleaned.lines[:2]
+    )
     description = _clean(page.meta.get("og:description") or page.meta.get("description"))
     description = description or _clean(page.guessed.get("description"))
     return Extracted(
@@ -197,14 +199,19 @@ def _article_text(tree: HtmlElement, url: str) -> str:
     return (found.get("text") or "").strip()
 
 
-def _visible_dates(lines: Sequence[str], language: str | None) -> list[tuple[str, str, str]]:
-    """The dates of the page's date block and of the date lines the cleanup removed.
+def _visible_dates(
+    lines: Sequence[str], language: str | None, opening: Sequence[str] = ()
+) -> list[tuple[str, str, str]]:
+    """The dates of the page's date block, of the date lines the cleanup removed, and of a
+    dateline that opens the article's first paragraphs ("15 April 2025 | SDGs …",
+    "NEW YORK, 12 March 2025 – …").
 
     A date after an update label ("Last update: …") is the ``updated`` candidate.
     """
     found: list[tuple[str, str, str]] = []
-    for line in lines:
-        dateline = find_dateline(line, language)
+    datelines = [find_dateline(line, language) for line in lines]
+    datelines += [opening_dateline(paragraph, language) for paragraph in opening]
+    for dateline in datelines:
         if dateline is None:
             continue
         for kind in ("published", "updated"):

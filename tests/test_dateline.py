@@ -3,12 +3,22 @@ told apart from article text."""
 
 from __future__ import annotations
 
+import tomllib
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from pipelines.dateline import Dateline, find_dateline, is_dateline, parse_date_text
+from pipelines.dateline import (
+    DATES_TABLE,
+    Dateline,
+    find_dateline,
+    is_date_text,
+    is_dateline,
+    opening_dateline,
+    parse_date_text,
+    split_date_label,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dates"
 
@@ -361,3 +371,68 @@ def test_the_span_covers_labels_dates_and_times_in_the_original_text(
 def test_the_first_date_in_a_text_is_the_dateline() -> None:
     text = "Story\n17 October 2025\nThe forum, first held on 2 June 2023, met again."
     assert find_dateline(text, "en") == Dateline(date(2025, 10, 17), None, (6, 21))
+
+
+# --- the grammar the line cleanup asks: partial dates, labels, opening datelines -------------
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "verdict"),
+    [
+        ("en", "14 February 2025", True),
+        ("en", "March 2024", True),
+        ("en", "Tuesday, 12 March 2025 10:00 GMT", True),
+        ("zh", "2025年3月", True),
+        ("ru", "26.09.2025, 14:20", True),
+        ("ru", "12 марта 2025 года", True),
+        ("ar", "١٨ أبريل ٢٠٢٥", True),
+        ("uz", "12-mart, 2025-yil", True),
+        ("en", "2024 in numbers", False),
+        ("en", "By 2030, the city plans more", False),
+        ("en", "market 2025", False),
+        ("en", "May", False),
+    ],
+)
+def test_date_text_is_a_date_or_part_of_one_and_nothing_else(
+    language: str, text: str, verdict: bool
+) -> None:
+    assert is_date_text(text, language) is verdict
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Last update: 12 March 2025", ("12 March 2025", True)),
+        ("Опубликовано 12.03.2025", ("12.03.2025", False)),
+        ("Дата: 2025", ("2025", True)),
+        ("Erschienen am: 13.10.2021", ("13.10.2021", True)),
+        ("Story: the 2025 plan", None),  # a kind of page, not a date label
+        ("Press release | 12 March 2025", None),
+    ],
+)
+def test_date_label_is_split_from_its_date(line: str, expected: tuple[str, bool] | None) -> None:
+    assert split_date_label(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "paragraph", "expected"),
+    [
+        ("en", "15 April 2025 | SDGs Young people from 40 countries met", date(2025, 4, 15)),
+        ("en", "NEW YORK, 12 March 2025 – One in three children", date(2025, 3, 12)),
+        ("ru", "12 марта 2025 г. – В Бишкеке открылся форум", date(2025, 3, 12)),
+        ("en", "On 12 March 2025 the minister said", None),
+        ("en", "15 April 2025 young people met", None),
+    ],
+)
+def test_a_dateline_opening_a_paragraph_is_read(
+    language: str, paragraph: str, expected: date | None
+) -> None:
+    found = opening_dateline(paragraph, language)
+    assert (found.published if found else None) == expected
+
+
+def test_every_language_in_the_table_names_twelve_months() -> None:
+    tables = tomllib.loads(DATES_TABLE.read_text(encoding="utf-8"))
+    for section in ("months", "month_stems", "solar_months"):
+        for language, months in tables[section].items():
+            assert len(months) == 12, (section, language)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
+from pipelines import process_page
 from pipelines.dates import choose_dates, parse_date, url_date
+from pipelines.extract import extract
 
 
 def test_json_ld_beats_the_feed_and_the_url_in_the_feed_s_offset(now: datetime) -> None:
@@ -196,3 +199,32 @@ def test_a_local_midnight_stored_in_utc_is_the_next_day(now: datetime) -> None:
 def test_machine_and_written_dates_are_read(value: str, expected: str) -> None:
     parsed = parse_date(value)
     assert parsed is not None and parsed.isoformat() == expected
+
+
+PAGES = Path(__file__).parent / "fixtures" / "dates" / "pages"
+
+
+def test_un_news_first_paragraph_dateline_gives_the_day_not_the_url_month(now: datetime) -> None:
+    """Issue 11: "15 April 2025 | SDGs …" opening the story is its date; the URL's month
+    (trafilatura's guess, the 1st) is not."""
+    html = (PAGES / "un-news-opening-dateline.html").read_text(encoding="utf-8")
+    url = "https://news.un.org/en/story/2025/04/1162001"
+    assert ("published", "2025-04-15", "dateline") in extract(html, url).date_candidates
+    record = process_page(html, url, now=lambda: now)
+    assert (record["published"], record["published_source"]) == (
+        "2025-04-15T00:00:00+00:00",
+        "dateline",
+    )
+    guessed = [("published", "2025-04-01", "trafilatura"), ("published", "2025-04-15", "dateline")]
+    assert _published(guessed, now)[0].startswith("2025-04-15")
+
+
+def test_page_whose_json_ld_disagrees_with_its_meta_and_dateline_gets_their_day(
+    now: datetime,
+) -> None:
+    html = (PAGES / "stale-json-ld.html").read_text(encoding="utf-8")
+    record = process_page(html, "https://example.de/schulen-lernen-frieden", now=lambda: now)
+    assert (record["published"], record["published_source"]) == (
+        "2023-11-06T15:25:00+01:00",
+        "meta:article:published_time",
+    )
