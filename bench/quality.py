@@ -12,7 +12,11 @@ Run by hand: ``.venv/bin/python bench/quality.py``. Prints tables; nothing here 
 (c) Dates: accuracy on ``tests/fixtures/dates/labelled.tsv`` (``pipelines.dateline``), and
     the published date ``process_page`` gives each extract fixture against its expected.json.
 (d) Topics: precision and recall of ``pipelines.topics.tag`` on
-    ``tests/fixtures/topics/labelled.jsonl``.
+    ``tests/fixtures/topics/labelled.jsonl``; and whether a story is a candidate
+    (``relevance >= [site] candidate_threshold`` of the built-in config) against the
+    editor's judgement in ``tests/fixtures/topics/relevance.jsonl``: precision, recall and
+    F1 overall, per split (dev: tuned on; test: held out) and per language, the misses, and
+    milliseconds per item.
 
 A labelled set that does not exist yet is reported as ``missing: <path>`` and skipped.
 Tokens are casefolded words; each CJK character counts as one token; punctuation is ignored.
@@ -392,17 +396,31 @@ def _bench_published(cases: list[Case]) -> None:
 # --- (d) topics -----------------------------------------------------------------------------
 
 
+RELEVANCE_SET = FIXTURES / "topics" / "relevance.jsonl"
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip() and line[0] != "#"]
+
+
 def bench_topics() -> None:
     print("\n(d) Topics and countries")
     if not TOPICS_SET.is_file():
         print(f"missing: {TOPICS_SET}")
-        return
+    else:
+        _bench_topic_labels(_jsonl(TOPICS_SET))
+    if not RELEVANCE_SET.is_file():
+        print(f"missing: {RELEVANCE_SET}")
+    else:
+        _bench_relevance(_jsonl(RELEVANCE_SET))
+
+
+def _bench_topic_labels(items: list[dict[str, Any]]) -> None:
     from pipelines.topics import tag
 
     counts: dict[str, Counter[str]] = {field: Counter() for field in ("topics", "countries")}
     per_topic: dict[str, Counter[str]] = defaultdict(Counter)
-    with TOPICS_SET.open(encoding="utf-8") as handle:
-        items = [json.loads(line) for line in handle if line.strip() and line[0] != "#"]
     for item in items:
         tagging = tag(item.get("title", ""), item.get("text", ""))
         for field in counts:
@@ -415,11 +433,39 @@ def bench_topics() -> None:
                     per_topic[topic]["tp"] += topic in found and topic in wanted
                     per_topic[topic]["fp"] += topic in found and topic not in wanted
                     per_topic[topic]["fn"] += topic in wanted and topic not in found
-    print(f"{len(items)} labelled items")
+    print(f"{len(items)} labelled items ({TOPICS_SET.name})")
     for field, count in counts.items():
         print(f"  {field:<10} {_prf(count)}")
     for topic in sorted(per_topic):
         print(f"    {topic:<28} {_prf(per_topic[topic])}")
+
+
+def _bench_relevance(items: list[dict[str, Any]]) -> None:
+    """Candidate (relevance >= threshold) against the editor's relevant true/false."""
+    from crawler.config import load_config
+    from pipelines.topics import tag
+
+    threshold = load_config().site.candidate_threshold
+    tag(items[0]["title"], items[0]["text"])  # compile the taxonomy before timing
+    started = time.perf_counter()
+    taggings = [tag(item["title"], item["text"]) for item in items]
+    per_item = (time.perf_counter() - started) / len(items)
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    misses = []
+    for item, tagging in zip(items, taggings, strict=True):
+        candidate, relevant = tagging.relevance >= threshold, bool(item["relevant"])
+        outcome = ("tp" if relevant else "fp") if candidate else ("fn" if relevant else "tn")
+        for key in ("all", item["set"], item["lang"]):
+            counts[key][outcome] += 1
+        if outcome in ("fp", "fn"):
+            misses.append(f"  {outcome} {item['id']:<16} {tagging.relevance:.3f} {tagging.reasons}")
+    print(f"\n{len(items)} stories ({RELEVANCE_SET.name}), candidate: relevance >= {threshold}")
+    splits = sorted(key for key in counts if key in ("dev", "test"))
+    for key in ["all", *splits, *sorted(set(counts) - {"all", *splits})]:
+        print(f"  {key:<8} {_prf(counts[key])}")
+    print(f"  tag(): {per_item * 1000:.2f} ms per story")
+    if misses:
+        print("misses (outcome, id, relevance, reasons):", *misses, sep="\n")
 
 
 def _prf(count: Counter[str]) -> str:

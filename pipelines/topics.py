@@ -15,16 +15,27 @@ comments are the editor's guide)::
     label = "Kazakhstan"
     terms.kk = ["Қазақ*"]
 
+    [scope.education]                                  # in scope, but tags no topic:
+    label = "Education"                                # counts towards relevance only
+    terms.en = ["school*", "teacher*"]
+
+    [not-a-story]                                      # tenders, vacancies, logistics:
+    terms.en = ["invitation to bid", "vacancy"]        # relevance 0 and no topics
+
 Terms match case-insensitively on word boundaries (inside the text for Chinese, Japanese
 and Korean; Arabic terms also after the proclitics و ف ب ك ل and the article). Where terms
 overlap, the longest match starting first wins. The terms are compiled once per version of
 the file into trie-shaped patterns, a few per script, so tagging an article (a title and a
 3,000-character body) takes about a millisecond.
 
-Relevance adds up the evidence of every topic: a strong term in the title weighs
-``TITLE_WEIGHT``, in the body 1 (+0.25 per repeat, up to 2); a weak term half of that and
-only when the same topic has a strong match or a `near` word shares its sentence; one topic
-adds at most ``TOPIC_CAP``; the sum maps onto 0..1 as ``1 - 0.8 ** total``.
+Relevance adds up the evidence of every topic and scope entry: a strong term in the title
+weighs ``TITLE_WEIGHT``, in the body ``BODY_WEIGHT`` (+0.25 per repeat, up to 2); a weak term
+half of that and only when the same topic has a strong match or a `near` word shares its
+sentence; one topic adds at most ``TOPIC_CAP``; the sum maps onto 0..1 as
+``1 - 0.8 ** total``. A single strong term once in the body is a mention in passing and
+stays under 0.2 (the default candidate threshold), as do weak terms without any strong
+term. A page whose title holds a `not-a-story` term, or whose body holds two of them, is a
+notice (tender, vacancy, request for proposals, logistics): no topics, relevance 0.
 """
 
 from __future__ import annotations
@@ -44,6 +55,7 @@ DEFAULT_TAXONOMY = Path(__file__).with_name("data") / "taxonomy.toml"
 
 # A term found in the title counts this much more than one in the body.
 TITLE_WEIGHT = 3.0
+BODY_WEIGHT = 0.75  # one mention in the body: 1 - 0.8**0.75 = 0.15, under the default 0.2
 WEAK_WEIGHT = 0.5
 REPEAT_BONUS = 0.25
 BODY_CAP = 2.0
@@ -52,13 +64,18 @@ SATURATION = 0.8
 MIN_STEM = 3
 FIRST_CHARS_PER_PATTERN = 32  # smaller: more patterns to scan; larger: longer alternations
 
+NOTICE_TERMS_IN_TEXT = 2  # distinct not-a-story terms that make a body a notice
+
 EDUCATION = "education"  # the owner of the shared [context] words
 IGNORED = None  # the owner of [ignore] phrases: a match that is read as nothing
+NOTICE = "not-a-story"  # the owner of [not-a-story] phrases, and their reasons' prefix
 _ENTRY_FIELDS = {
     "topic": {"label", "group", "terms", "weak_terms", "near"},
+    "scope": {"label", "group", "terms", "weak_terms", "near"},
     "country": {"label", "group", "terms"},
 }
-_TABLES = {"topics", "countries", "context", "ignore"}
+_KINDS = (("topic", "topics"), ("scope", "scope"), ("country", "countries"))
+_TABLES = {"topics", "scope", "countries", "context", "ignore", NOTICE}
 _LANG_KEY = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z]{2,4})?$")
 
 _CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af]")
@@ -109,7 +126,7 @@ class Term:
 
 @dataclass(frozen=True)
 class Concept:
-    kind: str  # "topic" | "country"
+    kind: str  # "topic" | "scope" (counts towards relevance, tags nothing) | "country"
     key: str  # topic slug, ISO 3166 code or region slug
     label: str
     terms: tuple[Term, ...]
@@ -123,7 +140,7 @@ class Tagging:
     countries: list[str]
     relevance: float
     reasons: list[str]
-    scores: dict[str, float] = field(default_factory=dict)  # topic → its share of evidence
+    scores: dict[str, float] = field(default_factory=dict)  # topic/scope → share of evidence
 
 
 @dataclass(frozen=True, eq=False)
@@ -168,6 +185,7 @@ class Taxonomy:
     concepts: tuple[Concept, ...]
     terms: _Matcher
     context: _Matcher
+    notices: tuple[Term, ...] = ()
 
     def __iter__(self) -> Iterator[Concept]:
         return iter(self.concepts)
@@ -211,10 +229,11 @@ def compile_taxonomy(
     context: Sequence[Term] = (),
     ignore: Sequence[Term] = (),
     path: Path | None = None,
+    notices: Sequence[Term] = (),
 ) -> Taxonomy:
     """Concepts and shared lists → a :class:`Taxonomy` ready for :func:`tag`."""
     concepts = tuple(concepts)
-    term_paths: dict[Atoms, list[tuple[int | None, int]]] = defaultdict(list)
+    term_paths: dict[Atoms, list[tuple[int | str | None, int]]] = defaultdict(list)
     context_paths: dict[Atoms, list[tuple[Any, str]]] = defaultdict(list)
     for index, concept in enumerate(concepts):
         for term_index, term in enumerate(concept.terms):
@@ -225,6 +244,8 @@ def compile_taxonomy(
         context_paths[_atoms(term.text)].append((EDUCATION, term.text))
     for term in ignore:  # the longest match wins, so an ignored phrase hides what it holds
         term_paths[_atoms(term.text)] = [(IGNORED, 0)]
+    for term_index, term in enumerate(notices):
+        term_paths[_atoms(term.text)] = [(NOTICE, term_index)]
     context_paths = _with_shorter_owners(context_paths)
     for term in ignore:
         context_paths[_atoms(term.text)] = [(IGNORED, term.text)]
@@ -233,6 +254,7 @@ def compile_taxonomy(
         concepts=concepts,
         terms=_matcher(term_paths),
         context=_matcher(context_paths),
+        notices=tuple(notices),
     )
 
 
@@ -264,12 +286,14 @@ def _parse(raw: dict[str, Any], path: Path) -> Taxonomy:
         raise TaxonomyError(f"unknown table {unknown[0]!r} (expected one of {sorted(_TABLES)})")
     concepts = [
         _concept(kind, key, entry)
-        for kind, table in (("topic", raw.get("topics", {})), ("country", raw.get("countries", {})))
-        for key, entry in _table(table, kind + "s").items()
+        for kind, name in _KINDS
+        for key, entry in _table(raw.get(name, {}), name).items()
     ]
-    context = _terms(_table(raw.get("context", {}), "context").get("terms", {}), "context")
-    ignore = _terms(_table(raw.get("ignore", {}), "ignore").get("terms", {}), "ignore")
-    return compile_taxonomy(concepts, context, ignore, path)
+    context, ignore, notices = (
+        _terms(_table(raw.get(name, {}), name).get("terms", {}), name)
+        for name in ("context", "ignore", NOTICE)
+    )
+    return compile_taxonomy(concepts, context, ignore, path, notices)
 
 
 def _table(value: Any, where: str) -> dict[str, Any]:
@@ -455,6 +479,11 @@ class _Evidence:
     text: dict[int, int] = field(default_factory=dict)  # term index → count
     text_near: dict[int, str] = field(default_factory=dict)
 
+    @property
+    def strong(self) -> bool:
+        """Whether a strong term was found (weak hits are kept with their near word, or "")."""
+        return any(near == "" for near in (*self.title.values(), *self.text_near.values()))
+
 
 def tag(
     title: str,
@@ -463,25 +492,42 @@ def tag(
 ) -> Tagging:
     """Topics, countries, relevance and its reasons for one article."""
     taxonomy = _taxonomy(concepts)
-    hits = _collect(taxonomy, {"title": title or "", "text": text or ""})
+    hits, notices = _collect(taxonomy, {"title": title or "", "text": text or ""})
+    notice = _notice_reasons(taxonomy, notices)
     scored = [
         (_score(concept, hits[index]), index)
         for index, concept in enumerate(taxonomy.concepts)
-        if index in hits
+        if index in hits and not (notice and concept.kind != "country")
     ]
     scored.sort(key=lambda pair: (-pair[0], pair[1]))
-    topics, countries, reasons, scores = [], [], [], {}
+    topics, countries, reasons, scores = [], [], list(notice), {}
+    strong = False
     for score, index in scored:
         concept = taxonomy.concepts[index]
-        if concept.kind == "topic":
-            topics.append(concept.key)
-            scores[concept.key] = round(score, 3)
-        else:
+        if concept.kind == "country":
             countries.append(concept.key)
+        else:
+            topics += [concept.key] if concept.kind == "topic" else []
+            scores[concept.key] = round(score, 3)
+            strong = strong or hits[index].strong
         reasons.extend(_reasons(concept, hits[index]))
     total = sum(scores.values())
+    if not strong:
+        total = min(total, BODY_WEIGHT)  # weak terms alone: never more than a passing mention
     relevance = 1.0 - SATURATION**total if total else 0.0
     return Tagging(topics, countries, round(relevance, 3), reasons, scores)
+
+
+def _notice_reasons(taxonomy: Taxonomy, notices: dict[str, set[int]]) -> list[str]:
+    """``not-a-story: term (title|text)`` when the page is a notice, else nothing."""
+    title, text = notices.get("title", set()), notices.get("text", set())
+    if not title and len(text) < NOTICE_TERMS_IN_TEXT:
+        return []
+    return [
+        f"{NOTICE}: {taxonomy.notices[index].text} ({where})"
+        for where, found in (("title", title), ("text", text))
+        for index in sorted(found)
+    ]
 
 
 def _taxonomy(concepts: Taxonomy | Iterable[Concept] | None) -> Taxonomy:
@@ -492,47 +538,57 @@ def _taxonomy(concepts: Taxonomy | Iterable[Concept] | None) -> Taxonomy:
     return compile_taxonomy(concepts)
 
 
-def _collect(taxonomy: Taxonomy, fields: dict[str, str]) -> dict[int, _Evidence]:
-    """Counted evidence per concept index; weak terms kept only where they qualify."""
+def _collect(
+    taxonomy: Taxonomy, fields: dict[str, str]
+) -> tuple[dict[int, _Evidence], dict[str, set[int]]]:
+    """Counted evidence per concept index, weak terms kept only where they qualify; and
+    the not-a-story terms found in each field."""
     evidence: dict[int, _Evidence] = defaultdict(_Evidence)
+    notices: dict[str, set[int]] = defaultdict(set)
     weak: list[tuple[int, int, str, str]] = []  # concept, term, field, near word
     for where, raw in fields.items():
         text = _normalise(raw)
-        pending = []  # weak hits of this field: concept, term, start
-        for owners, start, _end in taxonomy.terms.find(text):
+        pending = []  # weak hits of this field: concept, term, start, end
+        for owners, start, end in taxonomy.terms.find(text):
             if owners[0][0] is IGNORED:
+                continue
+            if owners[0][0] == NOTICE:
+                notices[where].add(owners[0][1])
                 continue
             for index, term_index in owners:
                 if taxonomy.concepts[index].terms[term_index].weak:
-                    pending.append((index, term_index, start))
+                    pending.append((index, term_index, start, end))
                 else:
                     _add(evidence[index], term_index, where, "")
         if pending:
             nearby = _near_words(taxonomy, text, pending)
-            for (index, term_index, _start), near in zip(pending, nearby, strict=True):
+            for (index, term_index, _start, _end), near in zip(pending, nearby, strict=True):
                 weak.append((index, term_index, where, near))
     qualified = set(evidence)
     for index, term_index, where, near in weak:
         if index in qualified or near:
             _add(evidence[index], term_index, where, "" if index in qualified else near)
-    return evidence
+    return evidence, notices
 
 
-def _near_words(taxonomy: Taxonomy, text: str, hits: list[tuple[int, int, int]]) -> list[str]:
-    """For each weak hit (concept, term, start), the first word of its concept's `near`
-    list (or the shared education context) in the same sentence, or ""."""
+def _near_words(taxonomy: Taxonomy, text: str, hits: list[tuple[int, int, int, int]]) -> list[str]:
+    """For each weak hit (concept, term, start, end), the first word of its concept's `near`
+    list (or the shared education context) in the same sentence and outside the hit ("école
+    maternelle" is not near "école*"), or ""."""
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    sentences: dict[int, dict[Any, str]] = defaultdict(dict)
-    for owners, start, _end in taxonomy.context.find(text):
+    sentences: dict[int, list[tuple[int, int, Any, str]]] = defaultdict(list)
+    for owners, start, end in taxonomy.context.find(text):
         if owners[0][0] is IGNORED:
             continue
         sentence = sentences[bisect_right(ends, start)]
-        for owner, word in owners:
-            sentence.setdefault(owner, word)
+        sentence.extend((start, end, owner, word) for owner, word in owners)
     found = []
-    for index, _term_index, start in hits:
+    for index, _term_index, start, end in hits:
         owner = index if taxonomy.concepts[index].near else EDUCATION
-        found.append(sentences.get(bisect_right(ends, start), {}).get(owner, ""))
+        words = sentences.get(bisect_right(ends, start), [])
+        found.append(
+            next((w for s, e, o, w in words if o == owner and (e <= start or s >= end)), "")
+        )
     return found
 
 
@@ -549,7 +605,7 @@ def _score(concept: Concept, evidence: _Evidence) -> float:
     for term_index in evidence.title:
         total += TITLE_WEIGHT * _weight(concept.terms[term_index])
     for term_index, count in evidence.text.items():
-        body = min(1.0 + REPEAT_BONUS * (count - 1), BODY_CAP)
+        body = min(BODY_WEIGHT + REPEAT_BONUS * (count - 1), BODY_CAP)
         total += body * _weight(concept.terms[term_index])
     return min(total, TOPIC_CAP)
 

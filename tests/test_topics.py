@@ -11,9 +11,12 @@ from typing import Any
 
 import pytest
 
+from crawler.config import load_config
 from pipelines.topics import (
+    BODY_WEIGHT,
     DEFAULT_TAXONOMY,
     TOPIC_CAP,
+    WEAK_WEIGHT,
     Concept,
     TaxonomyError,
     Term,
@@ -22,6 +25,8 @@ from pipelines.topics import (
 )
 
 LABELLED = Path(__file__).parent / "fixtures" / "topics" / "labelled.jsonl"
+RELEVANCE_SET = Path(__file__).parent / "fixtures" / "topics" / "relevance.jsonl"
+THRESHOLD = load_config().site.candidate_threshold  # the built-in default
 DESK_LANGUAGES = ("en", "fr", "es", "ru", "ar", "zh", "ko", "kk", "ky", "uz", "uz-Cyrl", "tg")
 ISSUE_TOPICS = {
     "global-citizenship",
@@ -46,8 +51,8 @@ ISSUE_TOPICS = {
 REASON = re.compile(r"^[\w-]+: .+ \((title|text)\)( ×\d+)?$")
 
 
-def labelled_items() -> list[dict[str, Any]]:
-    with LABELLED.open(encoding="utf-8") as handle:
+def labelled_items(path: Path = LABELLED) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 
@@ -201,7 +206,7 @@ def test_a_weak_term_near_a_word_of_its_topic_counts_at_half_weight() -> None:
     result = tag("", "Young people asked for a voice in local decisions.")
     assert result.topics == ["youth-participation"]
     assert result.reasons == ["youth-participation: young people [weak, near voice*] (text)"]
-    assert result.scores == {"youth-participation": 0.5}
+    assert result.scores == {"youth-participation": BODY_WEIGHT * WEAK_WEIGHT}
 
 
 def test_a_weak_term_counts_when_its_topic_has_a_strong_term() -> None:
@@ -268,6 +273,148 @@ def test_tagging_is_deterministic_and_relevance_stays_between_0_and_1() -> None:
         assert 0.0 <= first.relevance <= 1.0
 
 
+# ---- What is a story in scope --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "التقرير العالمي لرصد التعليم: ربع البلدان تنفق أقل من 4% على التعليم",
+            "يدعو التقرير المانحين إلى الوفاء بتعهداتهم.",
+        ),
+        ("教科文组织：全球失学儿童人数增至2.5亿", "该组织呼吁各国政府保障预算。"),
+        ("Près de 250 millions d'enfants non scolarisés", "L'UNESCO appelle à agir."),
+        ("Нехватка учителей в сельских школах", "Молодые специалисты уезжают в города."),
+        ("세계 교사의 날", "교원 부족이 가장 심각하다."),
+        ("Ауылдық мектептерде мұғалім жетіспейді", "Үкімет көмек уәде берді."),
+        ("Дар мактабҳои деҳот омӯзгорон намерасанд", "Ҳукумат ваъда дод."),
+        ("Seven in ten children cannot read", "Learning poverty grew; literacy must come first."),
+    ],
+)
+def test_general_education_is_in_scope_in_every_language_without_a_topic(
+    title: str, text: str
+) -> None:
+    result = tag(title, text)
+    assert result.relevance >= THRESHOLD
+    assert any(reason.startswith("education: ") for reason in result.reasons)
+    assert "education" not in result.topics
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Solar power plants light up 20 rural clinics",
+            "Electricity bills fell by half. One plant also supplies a nearby kindergarten.",
+        ),
+        (
+            "Solar plant powers a hospital and a kindergarten",
+            "Vaccines can now be kept cold around the clock.",
+        ),
+        ("Солнечная станция обеспечит светом больницу и детский сад", "Счета снизились вдвое."),
+        ("太阳能电站为一所医院和一所幼儿园供电", "医院的电费减少了一半。"),
+        (
+            "New water pipeline reaches 12,000 residents",
+            "It serves homes, a clinic and the school.",
+        ),
+    ],
+)
+def test_a_kindergarten_or_a_school_in_passing_does_not_make_a_story_relevant(
+    title: str, text: str
+) -> None:
+    result = tag(title, text)
+    assert result.relevance < THRESHOLD
+    assert "early-childhood" not in result.topics
+
+
+def test_a_kindergarten_in_an_early_childhood_story_still_counts() -> None:
+    result = tag(
+        "Pre-school becomes compulsory for five-year-olds",
+        "Every kindergarten will offer a free learning group for children aged five.",
+    )
+    assert result.topics == ["early-childhood"]
+    assert "early-childhood: kindergarten* [weak] (text)" in result.reasons
+    assert result.relevance >= THRESHOLD
+
+
+def test_one_strong_term_once_in_the_body_is_a_passing_mention() -> None:
+    once = tag("Trade ministers meet", "The deal also commits both sides to end child labour.")
+    twice = tag("Trade ministers meet", "Child labour persists. Child labour must end.")
+    in_title = tag("Child labour persists", "")
+    assert once.topics == ["child-labour"] and once.relevance < THRESHOLD
+    assert twice.relevance >= THRESHOLD and in_title.relevance >= THRESHOLD
+
+
+def test_weak_terms_alone_never_reach_a_strong_term_in_the_body() -> None:
+    weak = tag(
+        "Young people and youth make their voice heard",
+        "Young people asked for a voice. Youth took part in the dialogue. Adolescents spoke.",
+    )
+    strong = tag("", "Child labour persists. Child labour must end.")
+    assert weak.topics == ["youth-participation"]
+    assert weak.relevance < THRESHOLD <= strong.relevance
+
+
+def test_a_weak_term_is_not_near_the_words_it_holds() -> None:
+    # "école maternelle" holds "école", an education word; it needs another one nearby
+    alone = tag("", "L'éclairage profite aussi à une école maternelle voisine.")
+    near = tag("", "Les enseignants de l'école maternelle ont été formés.")
+    assert "early-childhood" not in alone.topics
+    assert "early-childhood: école maternelle [weak, near enseignant*] (text)" in near.reasons
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "reason"),
+    [
+        (
+            "Invitation to bid: supply of school furniture for 40 schools",
+            "UNICEF invites suppliers to submit bids for desks and chairs for child-friendly "
+            "classrooms. Bids must be received by 15 March.",
+            "not-a-story: invitation to bid (title)",
+        ),
+        (
+            "Vacancy: Education Officer, UNICEF Tashkent",
+            "Support pre-school education, child protection and teacher training in Uzbekistan.",
+            "not-a-story: vacancy (title)",
+        ),
+        (
+            "Тендер на поставку ноутбуков для школ",
+            "Учебники и парты.",
+            "not-a-story: тендер* (title)",
+        ),
+        ("إعلان مناقصة: توريد أثاث مدرسي", "لمدارس حلب.", "not-a-story: مناقصة (title)"),
+        ("招标公告：采购学校课桌椅", "为40所学校提供课桌。", "not-a-story: 招标 (title)"),
+        (
+            "Education Officer (NOB), Tashkent",
+            "Teacher training and learning assessment in schools. The terms of reference are "
+            "attached. Closing date: 30 April.",
+            "not-a-story: terms of reference (text)",
+        ),
+    ],
+)
+def test_a_tender_vacancy_or_request_for_proposals_is_never_a_story(
+    title: str, text: str, reason: str
+) -> None:
+    result = tag(title, text)
+    assert (result.topics, result.relevance) == ([], 0.0)
+    assert reason in result.reasons
+
+
+def test_a_notice_keeps_its_countries() -> None:
+    assert tag("Vacancy: Education Officer, UNICEF Tashkent", "").countries == ["UZ"]
+
+
+def test_a_story_that_mentions_a_tender_once_in_its_body_stays_a_story() -> None:
+    result = tag(
+        "Child labour in cotton fields falls",
+        "Monitors found no child labour. The ministry launched a tender for new machines.",
+    )
+    assert result.topics == ["child-labour"]
+    assert result.relevance >= THRESHOLD
+    assert not any(reason.startswith("not-a-story") for reason in result.reasons)
+
+
 # ---- The labelled set ----------------------------------------------------------------------
 
 
@@ -311,7 +458,9 @@ def measured_pairs() -> dict[str, list[tuple[set[str], set[str]]]]:
 def test_precision_and_recall_on_the_labelled_set_stay_above_measured_levels() -> None:
     # Measured on 110 items: topics P 1.00 R 0.96 (held-out part: P 1.00 R 0.93, and
     # R 0.70 before the taxonomy was tuned on it); countries P 1.00 R 1.00; the weakest
-    # language is Korean (R 0.78).
+    # language is Korean (R 0.78). Since kindergartens are weak terms (a kindergarten an
+    # energy project supplies is not early childhood): R 0.95, held-out R 0.89 (tg-h1, a
+    # story on kindergartens without an education word near them, lost early-childhood).
     pairs = measured_pairs()
     floors = {"topics": (0.95, 0.92), "holdout": (0.95, 0.85), "countries": (0.97, 0.97)}
     floors |= {"gced": (0.95, 0.9), "child-rights": (0.95, 0.9)}
@@ -322,11 +471,55 @@ def test_precision_and_recall_on_the_labelled_set_stay_above_measured_levels() -
         assert recall >= min_recall, f"{key}: recall {recall:.2f}"
 
 
-def test_off_topic_items_stay_at_zero_and_on_topic_items_score() -> None:
+def test_off_topic_items_stay_under_the_threshold_and_on_topic_items_score() -> None:
+    # an item without topics is in scope only as general education (its "scope" field)
     scores = [(item, tag(item["title"], item["text"]).relevance) for item in labelled_items()]
-    assert [item["id"] for item, relevance in scores if not item["topics"] and relevance] == []
+    off_topic = [item for item, _ in scores if not item["topics"] and not item.get("scope")]
+    assert len(off_topic) >= 15
+    assert [i["id"] for i, r in scores if i in off_topic and r >= THRESHOLD] == []
+    assert all(r >= THRESHOLD for i, r in scores if i.get("scope"))
     on_topic = [relevance for item, relevance in scores if item["topics"]]
     assert sum(relevance >= 0.1 for relevance in on_topic) / len(on_topic) >= 0.95
+
+
+def relevance_items() -> list[dict[str, Any]]:
+    return labelled_items(RELEVANCE_SET)
+
+
+def test_the_relevance_set_is_balanced_per_language_label_and_split() -> None:
+    items = relevance_items()
+    cells: dict[tuple[str, bool, str], int] = defaultdict(int)
+    for item in items:
+        cells[item["lang"], item["relevant"], item["set"]] += 1
+    languages = {lang for lang, _, _ in cells}
+    assert len(items) >= 160 and len(languages) >= 10
+    for lang in languages:
+        counts = [
+            cells[lang, relevant, split] for relevant in (True, False) for split in ("dev", "test")
+        ]
+        assert min(counts) >= 2 and max(counts) - min(counts) <= 1, (lang, counts)
+    main = ("en", "ru", "fr", "es", "ar", "zh", "kk")
+    assert all(
+        sum(cells[lang, r, s] for r in (True, False) for s in ("dev", "test")) >= 12
+        for lang in main
+    )
+    assert len({item["id"] for item in items}) == len(items)
+
+
+def test_relevance_at_the_candidate_threshold_stays_above_measured_levels() -> None:
+    # Measured at the default threshold 0.2 on 168 items: before the general-education
+    # scope, passing mentions and notices, dev P 0.56 R 0.24 and test P 0.64 R 0.38;
+    # after, dev P 1.00 R 1.00 and test P 0.98 R 1.00 (tuned on dev only).
+    found: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    for item in relevance_items():
+        candidate = tag(item["title"], item["text"]).relevance >= THRESHOLD
+        for key in ("all", item["set"]):
+            found[key].append((item["relevant"], candidate))
+    for key, pairs in found.items():
+        hits = sum(1 for relevant, candidate in pairs if relevant and candidate)
+        precision = hits / sum(1 for _, candidate in pairs if candidate)
+        recall = hits / sum(1 for relevant, _ in pairs if relevant)
+        assert precision >= 0.9 and recall >= 0.9, f"{key}: P {precision:.2f} R {recall:.2f}"
 
 
 # ---- The shipped file ----------------------------------------------------------------------
@@ -343,7 +536,13 @@ def test_the_shipped_taxonomy_has_every_theme_of_the_issue() -> None:
     assert {entry["group"] for entry in topics.values()} == {"gced", "child-rights"}
 
 
-@pytest.mark.parametrize("kind", ["topics", "countries"])
+def test_the_shipped_taxonomy_has_general_education_in_scope_and_a_not_a_story_list() -> None:
+    taxonomy = shipped()
+    assert set(taxonomy["scope"]) == {"education"}
+    assert set(DESK_LANGUAGES) <= set(taxonomy["not-a-story"]["terms"])
+
+
+@pytest.mark.parametrize("kind", ["topics", "scope", "countries"])
 def test_every_entry_has_terms_in_every_desk_language(kind: str) -> None:
     for key, entry in shipped()[kind].items():
         missing = set(DESK_LANGUAGES) - set(entry["terms"])
@@ -399,6 +598,8 @@ def test_a_list_of_concepts_can_stand_in_for_a_file() -> None:
         ('[countries.KZ]\nterms.english = ["Kazakhstan"]\n', "'english' is not a language"),
         ('[countries.KZ]\nterms.en = ["KZ"]\nweak_terms.en = ["Kazakh"]\n', "unknown field"),
         ('[topic.x]\nterms.en = ["peace"]\n', "unknown table 'topic'"),
+        ('[scope.x]\nterm.en = ["school"]\n', "scope 'x' has unknown field 'term'"),
+        ('[not-a-story]\nterms.en = "tender"\n', "not-a-story: terms.en must be a list"),
         ("[topics.x]\nterms.en = [peace]\n", "cannot read taxonomy: Invalid value (at line 2"),
     ],
 )
