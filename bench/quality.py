@@ -33,8 +33,11 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+from crawler.config import Config, SiteRules, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -65,6 +68,16 @@ class Case:
     @property
     def group(self) -> str:
         return str(self.expected.get("group", "other"))
+
+    @property
+    def rules(self) -> SiteRules:
+        """The site rules the built-in config holds for the page's host."""
+        return _default_config().rules_for(self.url)
+
+
+@cache
+def _default_config() -> Config:
+    return load_config()
 
 
 def _page(case: Path) -> Path | None:
@@ -129,7 +142,7 @@ def _extractors() -> dict[str, Callable[[Case], str | None]]:
     from pipelines.extract import extract
 
     return {
-        "ours": lambda case: extract(case.html, case.url).text,
+        "ours": lambda case: extract(case.html, case.url, case.rules).text,
         "trafilatura": lambda case: trafilatura.extract(case.html),
         "traf-no-title": lambda case: _without_title(trafilatura.extract(case.html), case),
         "traf-precision": lambda case: trafilatura.extract(case.html, favor_precision=True),
@@ -379,7 +392,7 @@ def _bench_published(cases: list[Case]) -> None:
         expected = case.expected.get("published")
         if not expected:
             continue
-        record = process_page(case.html, case.url, now=lambda: now)
+        record = process_page(case.html, case.url, rules=case.rules, now=lambda: now)
         found = (record["published"] or "")[:10]
         hits[case.group].append(found == expected)
         if found != expected:

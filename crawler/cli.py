@@ -334,7 +334,12 @@ def status(ctx: click.Context) -> None:
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--url", required=True, help="The URL the page was fetched from.")
-@click.option("--source", "source_name", help="Apply this configured source's site rules.")
+@click.option(
+    "--source",
+    "source_name",
+    help="Name the page after this configured source, with its rules (default: the rules of"
+    " the URL's host).",
+)
 @click.option("--language", help="The language the page is said to be in (a hint).")
 @click.pass_context
 def extract(
@@ -351,7 +356,9 @@ def extract(
         except ConfigError as exc:
             raise click.ClickException(str(exc)) from exc
     try:
-        record = process_fetched(file.read_bytes(), url, source, language=language)
+        record = process_fetched(
+            file.read_bytes(), url, source, rules=config.rules_for(url), language=language
+        )
     except ExtractionError as exc:
         raise click.ClickException(f"{file}: {exc}") from exc
     click.echo(json.dumps(record, ensure_ascii=False, indent=2))

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from cssselect import SelectorError
 from lxml.cssselect import CSSSelector
@@ -53,12 +54,29 @@ class CrawlSettings:
 
 @dataclass(frozen=True)
 class SiteRules:
-    """Optional CSS selectors applied before generic extraction (trafilatura stays the fallback)."""
+    """Optional CSS selectors applied before generic extraction (trafilatura stays the fallback).
+
+    ``drop``: removed as they stand; ``prune``: removed unless they hold the article (as the
+    generic boilerplate rules); ``standfirst``: where the site prints the lead paragraph.
+    """
 
     title: str | None = None
     published: str | None = None
     body: str | None = None
     drop: tuple[str, ...] = ()
+    prune: tuple[str, ...] = ()
+    standfirst: tuple[str, ...] = ()
+
+    def over(self, base: SiteRules) -> SiteRules:
+        """These rules on top of ``base``: a selector set here wins, lists add up."""
+        return SiteRules(
+            title=self.title or base.title,
+            published=self.published or base.published,
+            body=self.body or base.body,
+            drop=base.drop + self.drop,
+            prune=base.prune + self.prune,
+            standfirst=self.standfirst + base.standfirst,
+        )
 
 
 @dataclass(frozen=True)
@@ -115,6 +133,11 @@ class Config:
     schedule: ScheduleSettings
     sources: Mapping[str, SourceConfig]
     origin: str = "built-in defaults"
+    site_rules: Mapping[str, SiteRules] = field(default_factory=dict)  # by host
+
+    def rules_for(self, url: str) -> SiteRules:
+        """The site rules of ``url``'s host (a rule for unicef.org serves www.unicef.org)."""
+        return host_rules(self.site_rules, urlsplit(url).hostname or "")
 
     def source(self, name: str) -> SourceConfig:
         try:
@@ -125,6 +148,16 @@ class Config:
 
     def enabled_sources(self) -> list[SourceConfig]:
         return [s for s in self.sources.values() if s.enabled]
+
+
+def host_rules(site_rules: Mapping[str, SiteRules], host: str) -> SiteRules:
+    """The rules of ``host`` and of the domains above it, the most specific on top."""
+    host = host.lower().removeprefix("www.")
+    found = SiteRules()
+    for key in sorted(site_rules, key=len):
+        if host == key or host.endswith("." + key):
+            found = site_rules[key].over(found)
+    return found
 
 
 def _expand(templates: tuple[str, ...], languages: tuple[str, ...]) -> list[tuple[str, str | None]]:
@@ -185,10 +218,18 @@ def _merge(defaults: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
 
 
 def _build(raw: dict[str, Any], file: str, origin: str) -> Config:
-    _check_keys(raw, {"paths", "crawl", "site", "schedule", "sources"}, file, "")
+    _check_keys(raw, {"paths", "crawl", "site", "schedule", "sources", "site_rules"}, file, "")
+    site_rules = {
+        host.lower().removeprefix("www."): _rules(table, file, f"site_rules.{host}")
+        for host, table in _tables(raw, "site_rules", file).items()
+    }
     sources_raw = _table(raw, "sources", file, "")
-    sources = {name: _source(name, table, file) for name, table in sources_raw.items()}
+    sources = {
+        name: _with_site_rules(_source(name, table, file), site_rules)
+        for name, table in sources_raw.items()
+    }
     return Config(
+        site_rules=site_rules,
         paths=_section(Paths, raw, "paths", file, convert=Path),
         crawl=_section(CrawlSettings, raw, "crawl", file),
         site=_section(SiteSettings, raw, "site", file),
@@ -267,23 +308,34 @@ def _source(name: str, table: Any, file: str) -> SourceConfig:
     )
 
 
+_RULE_SELECTOR = ("title", "published", "body")
+_RULE_SELECTORS = ("drop", "prune", "standfirst")
+
+
+def _with_site_rules(source: SourceConfig, site_rules: Mapping[str, SiteRules]) -> SourceConfig:
+    """The source with the rules of its hosts under its own."""
+    rules = source.rules
+    for domain in reversed(source.allowed_domains):
+        rules = rules.over(host_rules(site_rules, domain))
+    return replace(source, rules=rules)
+
+
 def _rules(table: dict[str, Any], file: str, where: str) -> SiteRules:
-    _check_keys(table, {"title", "published", "body", "drop"}, file, where + ".")
-    for key in ("title", "published", "body"):
+    _check_keys(table, {*_RULE_SELECTOR, *_RULE_SELECTORS}, file, where + ".")
+    for key in _RULE_SELECTOR:
         if key in table:
             _check_type(table[key], "str", file, f"{where}.{key}")
-    if "drop" in table:
-        _check_type(table["drop"], "list", file, f"{where}.drop")
-    for key in ("title", "published", "body"):
-        if key in table:
             _check_selector(table[key], file, f"{where}.{key}")
-    for selector in table.get("drop", ()):
-        _check_selector(selector, file, f"{where}.drop")
+    for key in _RULE_SELECTORS:
+        if key in table:
+            _check_type(table[key], "list", file, f"{where}.{key}")
+            for selector in table[key]:
+                _check_selector(selector, file, f"{where}.{key}")
     return SiteRules(
         title=table.get("title"),
         published=table.get("published"),
         body=table.get("body"),
-        drop=tuple(table.get("drop", ())),
+        **{key: tuple(table.get(key, ())) for key in _RULE_SELECTORS},
     )
 
 
@@ -307,6 +359,12 @@ def _table(raw: dict[str, Any], name: str, file: str, prefix: str) -> dict[str, 
     if not isinstance(value, dict):
         raise ConfigError(f"{file}: {prefix}{name} must be a table")
     return value
+
+
+def _tables(raw: dict[str, Any], name: str, file: str) -> dict[str, dict[str, Any]]:
+    """A table of tables (``[site_rules."unicef.org"]``)."""
+    outer = _table(raw, name, file, "")
+    return {key: _table(outer, key, file, name + ".") for key in outer}
 
 
 def _check_keys(table: Mapping[str, Any], allowed: set[str], file: str, prefix: str) -> None:

@@ -36,12 +36,14 @@ def process_fetched(
     *,
     requested_url: str | None = None,
     content_type: str | None = None,
+    rules: SiteRules | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     **hints: Any,
 ) -> dict[str, Any]:
     """A page fetched for a configured source (by a crawl, from the raw archive, or saved by
     hand) → its record: named after the source's publisher, with its site rules and
-    country, and the URL that was asked for (``url`` is where the page was found).
+    country, and the URL that was asked for (``url`` is where the page was found). ``rules``
+    serve a page of no configured source (the site rules of its host).
 
     Bytes are decoded as a browser would, the ``content_type`` header's charset first if
     the bytes bear it out (see :mod:`pipelines.decode`).
@@ -52,7 +54,7 @@ def process_fetched(
         decode_page(html, content_type) if isinstance(html, bytes) else html,
         url,
         source=source.publisher if source else "",
-        rules=source.rules if source else None,
+        rules=source.rules if source else rules,
         country=source.country if source else None,
         now=now,
         **hints,

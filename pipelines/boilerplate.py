@@ -1,13 +1,14 @@
 """Boilerplate: what news pages wrap around an article, and how to take it off again.
 
-Two passes, both site-independent, with the few site specifics kept as data:
+Two passes, both site-independent; what is particular to a site comes in its rules:
 
 - :func:`prune_tree` runs on the parsed page before trafilatura and removes elements that are
   never the article — navigation, asides, photo captions, share bars, related-story blocks,
   cookie banners, tag lists, bylines and date blocks — recognised by tag and by the words in
-  their ``class``/``id``; :data:`HOST_PRUNE` adds a handful of selectors per site. An element
-  that holds the headline or a large share of the page's paragraph text is never pruned, so a
-  wrapper whose class happens to say ``related`` cannot take the article with it.
+  their ``class``/``id``; a site's rules (``SiteRules.prune``, from the config) add the
+  selectors the generic words cannot know. An element that holds the headline or a large
+  share of the page's paragraph text is never pruned, so a wrapper whose class happens to
+  say ``related`` cannot take the article with it.
 - :func:`clean_lines` runs on trafilatura's text, one paragraph per line, and removes what
   survives: lines that are only a date or a "Last update", photo credits and captions, share
   bars, cookie notices, tag lines, lone bylines, "Related stories" / "Read more" link lists,
@@ -22,20 +23,17 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from pipelines.dateline import has_year, is_date_text, is_dateline, split_date_label
 
 __all__ = [
-    "HOST_PRUNE",
-    "HOST_STANDFIRST",
     "Cleaned",
     "clean_lines",
     "find_date_text",
     "find_standfirst",
-    "host_key",
     "is_boilerplate_line",
     "is_date_only",
     "prune_tree",
@@ -83,55 +81,13 @@ _MAX_PRUNED_SHARE = 0.35
 
 # Prefixes of run-together class words: "relatedposts", "sharedaddy", "cookielawinfo".
 _PRUNE_PREFIXES = ("related", "share", "sharing", "cookie", "newsletter", "breadcrumb")
-# Extra selectors per site (matched on the host without "www."), for boilerplate the generic
-# rules cannot name. Site rules from the user's configuration come on top, via SiteRules.drop.
-HOST_PRUNE: dict[str, tuple[str, ...]] = {
-    "news.un.org": (
-        ".field--name-field-news-topics",
-        ".field--name-field-audio",
-        ".story-audio",
-        ".field--name-field-photo-credit",
-    ),
-    "unicef.org": (
-        ".press-release__contacts",
-        ".field--name-field-media-contacts",
-        ".field--name-field-about-unicef",
-        ".field--name-field-notes-to-editors",
-        ".explore-further",
-        ".related-topics",
-    ),
-    "undp.org": (
-        ".chips-wrapper",
-        ".press-release-contacts",
-        ".cmp-contact",
-        ".field--name-field-sdgs",
-    ),
-    "unesco.org": (
-        ".field--name-field-sdg",
-        ".field--name-field-related-items",
-        ".article-paragraph-infobox",
-    ),
-}
-
-# Where a site keeps its standfirst, when the generic class words below do not find it.
-HOST_STANDFIRST: dict[str, tuple[str, ...]] = {
-    "news.un.org": (".field--name-field-news-story-lead",),
-    "unicef.org": (".field--name-field-subtitle", ".hero__subtitle"),
-    "undp.org": (".article-subtitle", ".field--name-field-summary"),
-    "unesco.org": (".field--name-field-summary", ".field--name-field-lead"),
-}
 _STANDFIRST_WORDS = frozenset(
     {"standfirst", "lead", "lede", "subtitle", "subheading", "intro", "summary", "excerpt",
      "chapo", "chapeau", "dek", "deck", "teaser", "sapo", "entradilla", "bajada", "anons"}
 )  # fmt: skip
+_STANDFIRST_TAGS = frozenset({"p", "div", "section", "h2", "span"})
 _STANDFIRST_MIN, _STANDFIRST_MAX = 40, 900
 _STANDFIRST_REACH = 40  # elements after the headline within which a generic standfirst sits
-
-
-def host_key(url: str) -> str:
-    """``https://www.unicef.org/kazakhstan/...`` → ``unicef.org`` (the key of the tables above)."""
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.")
 
 
 def _class_words(node: HtmlElement) -> frozenset[str]:
@@ -151,32 +107,39 @@ def _words_of(class_: str | None, id_: str | None) -> frozenset[str]:
 
 
 def _is_boilerplate_element(node: HtmlElement) -> bool:
-    if not isinstance(node.tag, str):
+    tag = node.tag
+    if not isinstance(tag, str):
         return False  # comments and processing instructions
-    if node.tag in _PRUNE_TAGS:
+    if tag in _PRUNE_TAGS:
         return True
-    words = _class_words(node)
-    if words & _PRUNE_WORDS or any(w.startswith(_PRUNE_PREFIXES) for w in words):
+    class_, id_ = node.get("class"), node.get("id")
+    if (class_ or id_) and _names_boilerplate(class_, id_):
         return node.get("role") != "main"
     return False
+
+
+@lru_cache(maxsize=4096)
+def _names_boilerplate(class_: str | None, id_: str | None) -> bool:
+    """Whether a class and id name a boilerplate container; judged once per distinct pair."""
+    words = _words_of(class_, id_)
+    return bool(words & _PRUNE_WORDS) or any(w.startswith(_PRUNE_PREFIXES) for w in words)
 
 
 def _paragraph_chars(node: HtmlElement) -> int:
     return sum(len(p.text_content()) for p in node.iter("p"))
 
 
-def prune_tree(tree: HtmlElement, url: str, extra: Sequence[str] = ()) -> list[str]:
+def prune_tree(tree: HtmlElement, drop: Sequence[str] = (), prune: Sequence[str] = ()) -> list[str]:
     """Remove boilerplate elements from ``tree`` in place; what was removed, in page order.
 
-    ``extra`` holds the CSS selectors of the user's site rules (``SiteRules.drop``); they are
-    obeyed as they stand, while the generic rules spare the article (see the module docstring).
+    ``drop`` and ``prune`` are CSS selectors of the site's rules (``SiteRules``): what
+    ``drop`` finds goes as it stands; what ``prune`` finds goes unless it holds the article,
+    as the generic rules (see the module docstring).
     """
     root = tree.getroottree().getroot()
     total = max(_paragraph_chars(tree), 1)
-    forced = [node for selector in extra for node in tree.cssselect(selector)]
-    marked = [
-        node for selector in HOST_PRUNE.get(host_key(url), ()) for node in tree.cssselect(selector)
-    ]
+    forced = [node for selector in drop for node in tree.cssselect(selector)]
+    marked = [node for selector in prune for node in tree.cssselect(selector)]
     guessed = [node for node in tree.iter() if _is_boilerplate_element(node)]
     forced_ids = {id(node) for node in forced}
     guessed_ids = {id(node) for node in guessed}
@@ -200,33 +163,41 @@ def find_date_text(tree: HtmlElement, headline: HtmlElement | None) -> str | Non
     then above), else the first ``<time>`` or "date" block in ``<article>``/``<main>``. Read
     before pruning; dates inside navigation, asides and related lists do not count.
     """
-    nodes = list(tree.iter())
-    if headline is not None and headline in nodes:
-        start = nodes.index(headline)
-        below = nodes[start + 1 : start + 1 + _STANDFIRST_REACH]
-        above = nodes[max(0, start - _DATE_REACH_ABOVE) : start][::-1]
-        for node in (*below, *above):
+    if headline is not None and headline.getroottree().getroot() is tree.getroottree().getroot():
+        for node in (*_BELOW(headline), *reversed(_ABOVE(headline))):
             text = _date_text(node, by_text=True)
             if text:
                 return text
         return None
-    for node in nodes:
-        if any(a.tag in ("article", "main") for a in node.iterancestors()):
-            text = _date_text(node, by_text=False)
-            if text:
-                return text
+    for node in _IN_ARTICLE(tree):
+        text = _date_text(node, by_text=False)
+        if text:
+            return text
     return None
+
+
+# The elements (and comments) after the headline in page order, its own first, and those
+# before it, its ancestors included; XPath finds them without walking the page in Python.
+_BELOW = etree.XPath(
+    f"(descendant::*|descendant::comment()|following::*|following::comment())"
+    f"[position() <= {_STANDFIRST_REACH}]"
+)
+_ABOVE = etree.XPath(
+    f"(ancestor::*|preceding::*|preceding::comment())[position() > last() - {_DATE_REACH_ABOVE}]"
+)
+_IN_ARTICLE = etree.XPath("//*[ancestor::article or ancestor::main]")
 
 
 def _date_text(node: HtmlElement, by_text: bool) -> str | None:
-    if not isinstance(node.tag, str) or _in_chrome(node):
+    if not isinstance(node.tag, str):
         return None
+    marked = _is_date_element(node)
+    if not marked and not (by_text and node.tag in _DATE_TAGS):
+        return None  # the cheap tests first: most elements end here
     text = " ".join(node.text_content().split())
-    if not 0 < len(text) <= _MAX_DATE_CHARS:
+    if not 0 < len(text) <= _MAX_DATE_CHARS or _in_chrome(node):
         return None
-    if _is_date_element(node) or (by_text and node.tag in _DATE_TAGS and is_date_only(text)):
-        return text
-    return None
+    return text if marked or is_date_only(text) else None
 
 
 def _is_date_element(node: HtmlElement) -> bool:
@@ -277,24 +248,25 @@ def _drop_keeping_tail(node: HtmlElement) -> None:
     parent.remove(node)
 
 
-def find_standfirst(tree: HtmlElement, url: str, headline: HtmlElement | None = None) -> list[str]:
+def find_standfirst(
+    tree: HtmlElement, headline: HtmlElement | None = None, selectors: Sequence[str] = ()
+) -> list[str]:
     """The standfirst's paragraphs (the lead under the headline), or ``[]``.
 
-    A site's own standfirst selector is trusted; an element found by its class words alone
-    ("lead", "subtitle", "chapo", …) must follow the ``headline`` closely.
+    What the site's ``selectors`` (``SiteRules.standfirst``) find is trusted; an element
+    found by its class words alone ("lead", "subtitle", "chapo", …) must follow the
+    ``headline`` closely.
     """
-    for selector in HOST_STANDFIRST.get(host_key(url), ()):
+    for selector in selectors:
         for node in tree.cssselect(selector):
             if paragraphs := _standfirst_paragraphs(node):
                 return paragraphs
-    if headline is None:
-        return []
-    order = {node: index for index, node in enumerate(tree.iter())}
-    start = order.get(headline, -1)
-    for node in tree.iter("p", "div", "section", "h2", "span"):
-        if not 0 < order.get(node, -1) - start <= _STANDFIRST_REACH:
+    if headline is None or headline.getroottree().getroot() is not tree.getroottree().getroot():
+        return []  # no headline, or one pruned away
+    for node in _BELOW(headline):
+        if node.tag not in _STANDFIRST_TAGS or not _class_words(node) & _STANDFIRST_WORDS:
             continue
-        if _class_words(node) & _STANDFIRST_WORDS and (paragraphs := _standfirst_paragraphs(node)):
+        if paragraphs := _standfirst_paragraphs(node):
             return paragraphs
     return []
 
@@ -502,7 +474,11 @@ _SHARE_PHRASES = (
     "басып чыгаруу", "ulashish", "chop etish", "мубодила", "чоп кардан", "paýlaş", "paylaş",
     "çap et", "compartilhar", "partilhar", "copiar link", "copier le lien", "скопировать ссылку",
 )  # fmt: skip
-_SHARE_WORDS = re.compile(rf"(?:{_alternation(_SHARE_PHRASES)})(?=\W|$)", re.IGNORECASE)
+# A share bar is share words alone, with any punctuation between: one anchored pass that
+# stops at the first other word (a paragraph costs one step, not a scan).
+_SHARE_BAR = re.compile(
+    rf"[\W_]*(?:(?:{_alternation(_SHARE_PHRASES)})(?![^\W_])[\W_]*)+", re.IGNORECASE
+)
 
 # Cookie notices: a cookie word and a word about the website on one short line.
 _COOKIE = re.compile(r"cookie|куки|ملفات تعريف الارتباط|ملفات الكوكيز|kuki", re.IGNORECASE)
@@ -638,8 +614,7 @@ def is_photo_credit(line: str) -> bool:
 
 
 def is_share_bar(line: str) -> bool:
-    rest = _SHARE_WORDS.sub(" ", line)
-    return bool(_SHARE_WORDS.search(line)) and not re.sub(r"[\W_]+", "", rest)
+    return _SHARE_BAR.fullmatch(line) is not None
 
 
 def is_cookie_notice(line: str) -> bool:

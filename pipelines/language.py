@@ -47,7 +47,7 @@ _LANGID_CHARS = 400  # py3langid is the slow part: it sees at most this much
 # On long text a clear, reliable CLD2 result stands in for both models.
 _CLD2_ALONE_CHARS = 250
 _CLD2_ALONE_SHARE = 0.8
-_CLD2_CHARS = 3000  # CLD2 is fast: it sees up to this much
+_CLD2_CHARS = 1500  # CLD2 is fast, and sure of a language well before this much
 _PROFILE_CHARS = 1000  # letters counted for scripts, alphabets and markers
 _MAX_CHARS = _CLD2_CHARS + 500  # longer texts are truncated before anything else
 _LANGID_TOP = 6
@@ -290,7 +290,10 @@ def detect_fields(title: str, body: str, hints: Sequence[str] = ()) -> tuple[Det
 
 def _clean(text: str) -> str:
     """Drop URLs, control characters and (in mixed-case text) Latin acronyms."""
-    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text[:_MAX_CHARS]))
+    text = text[:_MAX_CHARS]
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text = _CONTROL.sub(" ", text)
     if "@" in text or "://" in text or "www." in text:
         text = _URL.sub(" ", text)
     text = " ".join(text.split())
@@ -480,10 +483,9 @@ def _letter_evidence(text: str, profile: _Profile) -> dict[str, float]:
     total = profile.scripts[script]
     letters = profile.letters
     evidence: dict[str, float] = {}
+    own = {c for c in letters if _char_script(c) == script}  # the script's letters only
     for lang, alphabet in _ALPHABETS.get(script, {}).items():
-        foreign = sum(
-            n for c, n in letters.items() if c not in alphabet and _char_script(c) == script
-        )
+        foreign = sum(letters[c] for c in own - alphabet)
         if foreign >= 2 or (foreign and total < _SHORT_LETTERS):
             evidence[lang] = -_FOREIGN_PENALTY * min(1.0, foreign / total / _FOREIGN_FULL)
     if total >= _SHORT_LETTERS:

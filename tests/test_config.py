@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.config import ConfigError, find_config_path, load_config
+from crawler.config import ConfigError, SiteRules, find_config_path, load_config
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -46,6 +46,42 @@ feeds = ["https://unesco.kz/{lang}/rss.xml"]
     ]
 
 
+def test_site_rules_serve_every_source_and_page_of_their_host() -> None:
+    config = load_config()
+    about = ".field--name-field-about-unicef"
+    assert about in config.source("unicef").rules.prune
+    assert about in config.source("unicef-kazakhstan").rules.prune
+    assert about in config.rules_for("https://www.unicef.org/kazakhstan/en/press-releases/x").prune
+    assert about not in config.rules_for("https://www.undp.org/kazakhstan/news/x").prune
+    assert config.rules_for("https://example.org/a") == SiteRules()
+
+
+def test_a_sources_own_rules_come_on_top_of_its_hosts_rules(tmp_path: Path) -> None:
+    text = """
+[site_rules."example.org"]
+prune = [".contacts"]
+standfirst = [".lead"]
+title = "h1.site-title"
+
+[site_rules."news.example.org"]
+drop = [".ticker"]
+
+[sources.example-news]
+spider = "generic"
+languages = ["en"]
+allowed_domains = ["news.example.org"]
+feeds = ["https://news.example.org/rss.xml"]
+rules = { title = "h1.story", standfirst = [".story-lead"] }
+"""
+    rules = load_config(write(tmp_path, text)).source("example-news").rules
+    assert rules == SiteRules(
+        title="h1.story",
+        drop=(".ticker",),
+        prune=(".contacts",),
+        standfirst=(".story-lead", ".lead"),
+    )
+
+
 SOURCE = (
     "[sources.un-news]\nspider = '{spider}'\nlanguages = ['en']\n"
     "allowed_domains = []\nfeeds = ['x']\n"
@@ -60,6 +96,9 @@ SOURCE = (
         ("[colour]\nx = 1\n", "'colour'"),
         (SOURCE.format(spider="un_news") + "feed = 'y'\n", "'feed'"),
         (SOURCE.format(spider="nope"), "sources.un-news.spider"),
+        ("[site_rules.'example.org']\nprune = ['div[']\n", "site_rules.example.org.prune"),
+        ("[site_rules.'example.org']\nlead = ['.x']\n", "site_rules.example.org.'lead'"),
+        ("site_rules = 3\n", "site_rules must be a table"),
         (
             "[sources.x]\nspider = 'generic'\nlanguages = ['en']\nallowed_domains = []\n",
             "sources.x needs",

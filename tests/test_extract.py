@@ -58,7 +58,7 @@ def test_fixture_snippets_agree_with_the_gold_text(case: Case) -> None:
 
 @pytest.mark.parametrize("case", by_name(CASES))
 def test_text_is_the_article_alone(case: Case) -> None:
-    page = extract(case.html, case.url)
+    page = extract(case.html, case.url, case.rules)
 
     for snippet in case.expected["must_contain"]:
         assert snippet in page.text, snippet
@@ -69,12 +69,12 @@ def test_text_is_the_article_alone(case: Case) -> None:
 
 @pytest.mark.parametrize("case", by_name(CASES))
 def test_title_is_the_headline_without_site_name(case: Case) -> None:
-    assert extract(case.html, case.url).title == case.expected["title"]
+    assert extract(case.html, case.url, case.rules).title == case.expected["title"]
 
 
 @pytest.mark.parametrize("case", by_name(CASES))
 def test_summary_is_the_standfirst_or_first_paragraph(case: Case) -> None:
-    summary = extract(case.html, case.url).description or ""
+    summary = extract(case.html, case.url, case.rules).description or ""
 
     assert summary.startswith(case.expected["summary_start"])
     assert not summary.endswith(("…", "..."))
@@ -82,7 +82,7 @@ def test_summary_is_the_standfirst_or_first_paragraph(case: Case) -> None:
 
 @pytest.mark.parametrize("case", by_name([c for c in CASES if c.expected.get("published")]))
 def test_published_date_of_the_record(case: Case) -> None:
-    record = process_page(case.html, case.url, now=lambda: NOW)
+    record = process_page(case.html, case.url, rules=case.rules, now=lambda: NOW)
 
     assert (record["published"] or "")[:10] == case.expected["published"]
 
@@ -95,7 +95,7 @@ def test_standfirst_is_the_summary_and_not_repeated() -> None:
     case = case_named("un-news-en-kyrgyzstan-online-safety")
     lead = case.gold.splitlines()[0]
 
-    page = extract(case.html, case.url)
+    page = extract(case.html, case.url, case.rules)
 
     assert page.description == page.standfirst == lead
     assert page.text.splitlines()[0] == lead
@@ -106,7 +106,7 @@ def test_standfirst_the_extractor_misses_is_put_first() -> None:
     case = case_named("undp-pt-brazil-indigenous-schools")
     lead = "Iniciativa conecta 85 escolas em territórios indígenas"
 
-    page = extract(case.html, case.url)
+    page = extract(case.html, case.url, case.rules)
 
     assert page.text.startswith(lead)
     assert page.text.count(lead) == 1
@@ -115,7 +115,7 @@ def test_standfirst_the_extractor_misses_is_put_first() -> None:
 def test_record_summary_is_not_the_cut_off_meta_description() -> None:
     case = case_named("undp-en-kyrgyzstan-green-schools")
 
-    record = process_page(case.html, case.url, now=lambda: NOW)
+    record = process_page(case.html, case.url, rules=case.rules, now=lambda: NOW)
 
     assert record["summary"].endswith("funded by the Government of Japan.")
 
@@ -123,7 +123,7 @@ def test_record_summary_is_not_the_cut_off_meta_description() -> None:
 def test_visible_dateline_becomes_a_date_candidate() -> None:
     case = case_named("norules-ministry-kg-ky")
 
-    page = extract(case.html, case.url)
+    page = extract(case.html, case.url, case.rules)
 
     assert ("published", "2025-09-26", "dateline") in page.date_candidates
 
@@ -464,7 +464,7 @@ def test_pruning_spares_a_wrapper_that_holds_the_article() -> None:
     )
     tree = lxml_html.fromstring(html)
 
-    prune_tree(tree, "https://example.org/a")
+    prune_tree(tree)
 
     assert "Paragraph 7 of the article" in tree.text_content()
     assert "Other story" not in tree.text_content()
@@ -480,6 +480,35 @@ def test_site_drop_rules_are_obeyed() -> None:
     assert "In almost every successful school" in page.text
 
 
+def test_a_site_prune_rule_takes_its_block_but_never_the_article() -> None:
+    paragraphs = "".join(
+        f"<p>Paragraph {n} of the article, long enough to count.</p>" for n in range(8)
+    )
+    html = (
+        f'<html><body><div class="box"><h1>Title</h1>{paragraphs}</div>'
+        '<div class="box"><p>Media contacts: Jane Doe, +1 212 000 0000</p></div></body></html>'
+    )
+    tree = lxml_html.fromstring(html)
+
+    prune_tree(tree, prune=(".box",))
+
+    assert "Paragraph 7 of the article" in tree.text_content()
+    assert "Media contacts" not in tree.text_content()
+
+
+def test_a_site_standfirst_rule_is_trusted_wherever_it_sits() -> None:
+    html = (
+        '<html><body><p class="summary-of-story">The lead of the story, printed above the '
+        "headline by this site.</p><h1>Headline</h1><p>Body.</p></body></html>"
+    )
+    tree = lxml_html.fromstring(html)
+
+    assert find_standfirst(tree, tree.find(".//h1"), (".summary-of-story",)) == [
+        "The lead of the story, printed above the headline by this site."
+    ]
+    assert find_standfirst(tree, tree.find(".//h1")) == []
+
+
 def test_generic_standfirst_must_follow_the_headline() -> None:
     html = (
         "<html><body><article><h1>Headline</h1>"
@@ -488,10 +517,10 @@ def test_generic_standfirst_must_follow_the_headline() -> None:
     )
     tree = lxml_html.fromstring(html)
 
-    assert find_standfirst(tree, "https://example.org/a", tree.find(".//h1")) == [
+    assert find_standfirst(tree, tree.find(".//h1")) == [
         "A standfirst right under the headline, long enough to be one."
     ]
-    assert find_standfirst(tree, "https://example.org/a", None) == []
+    assert find_standfirst(tree, None) == []
 
 
 def test_page_of_boilerplate_only_raises() -> None:
