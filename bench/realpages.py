@@ -13,7 +13,9 @@ Per system, on the same pages: the share of "with" strings present and of "witho
 absent (whitespace-normalised substring matching, as trafilatura's own evaluation counts
 them), precision/recall/F1 over those counts, title exact, published date exact (day), and
 time per page as a ratio to ``trafilatura.bare_extraction(with_metadata=True)``. Then the
-pages where process_page loses most against bare trafilatura.
+pages where process_page loses most against bare trafilatura; with ``--dates``, the pages
+where htmldate's date is right and process_page's wrong (both values, and the evidence
+process_page took its date from).
 
 Kept for acceptance, never used here: the ScrapingHub article-extraction-benchmark and
 htmldate's evaluation pages.
@@ -67,6 +69,7 @@ class Output:
     title: str | None
     date: str | None
     seconds: float
+    date_source: str | None = None  # where process_page took its date from
 
 
 @dataclass
@@ -184,7 +187,8 @@ def run_pipeline(page: Page) -> Output:
     record, seconds = timed(lambda: process_page(page.html, page.url))
     if record is None:
         return Output(None, None, None, seconds)
-    return Output(record["text"], record["title"], record.get("published"), seconds)
+    published, source = record.get("published"), record.get("published_source")
+    return Output(record["text"], record["title"], published, seconds, source)
 
 
 SYSTEMS: dict[str, tuple[Callable[[Page], Output], bool]] = {
@@ -200,6 +204,9 @@ def main() -> None:
     parser.add_argument("path", nargs="?", default=os.environ.get("GCED_REALPAGES", ""))
     parser.add_argument("--limit", type=int, help="only the first N pages (by URL)")
     parser.add_argument("--worst", type=int, default=20, help="pages listed where we lose most")
+    parser.add_argument(
+        "--dates", action="store_true", help="list the pages where htmldate's date beats ours"
+    )
     args = parser.parse_args()
     folder = Path(args.path) if args.path else None
     if folder is None or not (folder / "evaldata.json").is_file():
@@ -211,9 +218,14 @@ def main() -> None:
     for run, _ in SYSTEMS.values():
         run(pages[0])
     tallies = {name: Tally() for name in SYSTEMS}
+    date_losses: list[tuple[Page, Output, Output]] = []
     for number, page in enumerate(pages, start=1):
-        for name, (run, text_scored) in SYSTEMS.items():
-            tallies[name].add(page, run(page), text_scored)
+        outputs = {name: run(page) for name, (run, _) in SYSTEMS.items()}
+        for name, (_, text_scored) in SYSTEMS.items():
+            tallies[name].add(page, outputs[name], text_scored)
+        found, guessed = outputs["process_page"], outputs["htmldate (extensive)"]
+        if page.date and _day(guessed) == page.date[:10] != _day(found):
+            date_losses.append((page, guessed, found))
         if number % 100 == 0:
             print(f"  {number}/{len(pages)} pages", file=sys.stderr)
     base = tallies[BASE].seconds
@@ -236,6 +248,16 @@ def main() -> None:
     worse = sum(1 for loss, _ in losses if loss > 0)
     same = len(losses) - wins - worse
     print(f"\npages better than trafilatura: {wins}, worse: {worse}, same: {same}")
+    if args.dates:
+        print(f"\nthe {len(date_losses)} pages where htmldate's date is right and ours wrong")
+        print("(right day: htmldate → process_page, and the evidence process_page chose)")
+        for page, guessed, found in date_losses:
+            chosen = f"{found.date or '-'} ({found.date_source or '-'})"
+            print(f"  {_day(guessed)} → {chosen}  {page.url}")
+
+
+def _day(out: Output) -> str:
+    return (out.date or "")[:10]
 
 
 if __name__ == "__main__":
