@@ -20,14 +20,16 @@ Patterns cover en fr es pt ru ar zh kk ky uz tg tk and are compiled once, at imp
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from lxml import etree
 from lxml.html import HtmlElement
 
-from pipelines.dateline import has_year, is_date_text, is_dateline, split_date_label
+from pipelines.dateline import KIND_LABELS, has_year, is_date_text, is_dateline, split_date_label
 
 __all__ = [
     "Cleaned",
@@ -36,7 +38,9 @@ __all__ = [
     "find_standfirst",
     "is_boilerplate_line",
     "is_date_only",
+    "names_the_site",
     "prune_tree",
+    "site_names",
 ]
 
 # --- element pruning ------------------------------------------------------------------------
@@ -285,8 +289,29 @@ def _standfirst_paragraphs(node: HtmlElement) -> list[str]:
 # --- line cleanup ---------------------------------------------------------------------------
 
 
+# The rules' phrases in every language: pipelines/data/boilerplate.toml (its header says how
+# they are written).
+PHRASES_TABLE = Path(__file__).with_name("data") / "boilerplate.toml"
+with PHRASES_TABLE.open("rb") as _file:
+    _PHRASES: dict[str, dict[str, list[str]]] = tomllib.load(_file)
+_APOSTROPHES = "'’‘ʻ"
+
+
+def _phrases(table: str, *keys: str) -> list[str]:
+    """The phrases of a table of the phrase file: under ``keys``, or under every key."""
+    entry = _PHRASES[table]
+    return [phrase for key in keys or entry for phrase in entry[key]]
+
+
 def _alternation(phrases: Iterable[str]) -> str:
-    return "|".join(sorted((re.escape(p) for p in phrases), key=len, reverse=True))
+    """One alternation of plain phrases, longest first: ' matches any apostrophe, a trailing
+    * any ending."""
+    patterns = set()
+    for phrase in phrases:
+        body = re.escape(phrase.removesuffix("*"))
+        body = re.sub(f"[{_APOSTROPHES}]", f"[{_APOSTROPHES}]", body)
+        patterns.add(body + (r"\w*" if phrase.endswith("*") else ""))
+    return "|".join(sorted(patterns, key=lambda p: (-len(p), p)))
 
 
 def _line_pattern(phrases: Iterable[str], inline: bool = False) -> re.Pattern[str]:
@@ -299,223 +324,75 @@ def _line_pattern(phrases: Iterable[str], inline: bool = False) -> re.Pattern[st
 
 
 # Headings after which a press release is over: contacts, notes to editors, "About UNICEF".
-_TAIL_HEADINGS = _line_pattern(
-    [
-        # en
-        "media contacts", "media contact", "press contacts", "press contact", "media enquiries",
-        "media inquiries", "for more information, please contact", "for more information contact",
-        "for further information, please contact", "for further information", "contacts",
-        "notes to editors", "note to editors", "notes for editors", "about unicef", "about undp",
-        "about unesco", "about the united nations development programme", "about un news",
-        # fr
-        "contacts presse", "contact presse", "contacts médias", "contact médias",
-        "pour plus d'informations, veuillez contacter",
-        "pour plus d’informations, veuillez contacter",
-        "note aux rédactions", "notes aux rédactions", "note aux rédacteurs",
-        "à propos de l'unicef", "à propos de l’unicef", "à propos du pnud", "à propos de l'unesco",
-        "à propos de l’unesco",
-        # es
-        "contactos de prensa", "contacto de prensa", "contactos para los medios",
-        "contacto para medios", "para más información, por favor contacte",
-        "para más información, contactar con", "notas para los editores", "nota para los editores",
-        "nota a los editores", "acerca de unicef", "sobre unicef", "acerca del pnud",
-        "sobre el pnud", "acerca de la unesco", "sobre la unesco",
-        # pt
-        "contatos de imprensa", "contato para a imprensa", "contatos para a imprensa",
-        "informações para a imprensa", "notas aos editores", "sobre o unicef", "sobre o pnud",
-        "sobre a unesco",
-        # ru
-        "медиаконтакты", "контакты для сми", "контакты для прессы", "контакты для медиа",
-        "для получения дополнительной информации обращайтесь",
-        "для дополнительной информации обращайтесь",
-        "примечание для редакторов", "примечания для редакторов", "о юнисеф", "о проон",
-        "о программе развития оон", "о юнеско",
-        # ar
-        "جهات الاتصال الإعلامية", "للتواصل الإعلامي", "للاستفسارات الإعلامية",
-        "لمزيد من المعلومات، يرجى الاتصال", "ملاحظات للمحررين", "نبذة عن اليونيسف",
-        "حول اليونيسف", "عن اليونيسف", "عن برنامج الأمم المتحدة الإنمائي", "عن اليونسكو",
-        # zh
-        "媒体联系人", "媒体联络", "媒体联系", "编辑注意事项", "关于联合国儿童基金会", "关于儿基会",
-        "关于开发署", "关于联合国开发计划署", "关于教科文组织",
-        # kk
-        "бақ өкілдері үшін байланыс", "бақ үшін байланыс", "бақ үшін байланыстар",
-        "бұқаралық ақпарат құралдары үшін байланыс",
-        "юнисеф туралы", "бұұдб туралы", "юнеско туралы", "редакторларға арналған ескертпе",
-        # ky
-        "жалпыга маалымдоо каражаттары үчүн байланыш", "маалымат каражаттары үчүн байланыш",
-        "басма сөз үчүн байланыш", "жмк үчүн байланыштар", "жмк үчүн байланыш",
-        "юнисеф жөнүндө", "бүүөп жөнүндө",
-        "буунун өнүктүрүү программасы жөнүндө",
-        "юнеско жөнүндө",
-        # uz (Latin and Cyrillic)
-        "ommaviy axborot vositalari uchun aloqa", "oav uchun aloqa", "media bilan aloqa",
-        "matbuot uchun aloqa", "unicef haqida", "yunisef haqida", "bmttd haqida", "undp haqida",
-        "yunesko haqida", "оав учун алоқа", "юнисеф ҳақида", "бмттд ҳақида",
-        # tg
-        "тамос барои васоити ахбори омма", "тамос барои вао", "дар бораи юнисеф",
-        "дар бораи барномаи рушди созмони милали муттаҳид", "дар бораи юнеско",
-        # tk
-        "köpçülikleýin habar beriş serişdeleri üçin habarlaşmak", "metbugat üçin habarlaşmak",
-        "unisef barada", "ýunisef barada", "bmg-niň ösüş maksatnamasy barada",
-    ],
-    inline=True,
-)  # fmt: skip
+_TAIL_HEADINGS = _line_pattern(_phrases("tail_headings"), inline=True)
 _TAIL_START, _TAIL_LINES = 0.4, 8  # where in the text a tail heading may start
-_TAIL_MARKS = re.compile(r"^\s*(?:#{3,}|-+\s*ends?\s*-+|\*{3}|end|конец|fin)\s*$", re.IGNORECASE)
-# Opening words of the agencies' standard closing paragraphs ("UNICEF works in ...").
-_ABOUT_PARAGRAPH = re.compile(
-    r"^(?:UNICEF works in|UNICEF, the United Nations Children|UNICEF promotes the rights|"
-    r"UNDP works in|UNDP is the leading United Nations|UNESCO is the United Nations|"
-    r"L['’]UNICEF travaille|L['’]UNICEF œuvre|UNICEF trabaja|El UNICEF trabaja|O UNICEF trabalha|"
-    r"ЮНИСЕФ работает|ЮНИСЕФ осуществляет|ЮНИСЕФ әлемнің|ЮНИСЕФ дүйнөнүн|UNICEF dunyoning|"
-    r"ЮНИСЕФ дар|تعمل اليونيسف|联合国儿童基金会在世界|儿基会在世界|"
-    r"For more information about (?:UNICEF|UNDP|UNESCO)|Follow (?:UNICEF|UNDP|UNESCO) on)",
+_TAIL_MARKS = re.compile(
+    rf"^\s*(?:#{{3,}}|-+\s*ends?\s*-+|\*{{3}}|{_alternation(_phrases('tail_marks'))})\s*$",
     re.IGNORECASE,
 )
+# Opening words of the agencies' standard closing paragraphs ("UNICEF works in ...").
+_ABOUT_PARAGRAPH = re.compile(rf"^(?:{_alternation(_phrases('about_openings'))})", re.IGNORECASE)
 
 # Headings of link lists: the heading and the headline-like lines under it go.
-_LIST_HEADINGS = _line_pattern(
-    [
-        "related stories", "related story", "related news", "related content", "related articles",
-        "related topics", "related items", "related links", "related", "read more", "read also",
-        "see also", "more from unicef", "more from undp", "more from unesco", "more on this topic",
-        "you might also like", "you may also like", "explore further", "explore more",
-        "latest news", "more stories", "further reading", "recommended",
-        "à lire aussi", "lire aussi", "voir aussi", "articles liés", "sur le même sujet",
-        "dans la même rubrique", "noticias relacionadas", "lea también", "lee también",
-        "ver también", "contenido relacionado", "artículos relacionados", "notícias relacionadas",
-        "leia também", "veja também", "conteúdo relacionado", "читайте также", "читайте еще",
-        "похожие новости", "по теме", "связанные материалы", "другие новости", "смотрите также",
-        "последние новости", "أخبار ذات صلة", "اقرأ أيضا", "اقرأ أيضاً", "مواضيع ذات صلة",
-        "相关新闻", "相关报道", "延伸阅读", "相关内容", "тақырыпқа қатысты", "ұқсас жаңалықтар",
-        "сондай-ақ оқыңыз", "байланысты жаңалықтар", "тектеш жаңылыктар", "окшош жаңылыктар",
-        "ошондой эле окуңуз", "похожие материалы", "связанные темы", "другие материалы",
-        "қатысты тақырыптар", "қатысты материалдар", "тиешелүү материалдар", "тиешелүү темалар",
-        "tegishli mavzular", "tegishli materiallar", "мавзӯъҳои марбут", "degişli maglumatlar",
-        "thèmes associés", "contenu associé", "contenus associés", "articles connexes",
-        "temas relacionados", "mais do pnud", "more from unicef", "more from un news",
-        "مواد ذات صلة", "tegishli yangiliklar", "o‘xshash yangiliklar",
-        "o'xshash yangiliklar", "shuningdek o‘qing", "shuningdek o'qing", "хабарҳои марбут",
-        "инчунин хонед", "degişli habarlar", "şeýle hem okaň",
-    ]
-)  # fmt: skip
+_LIST_HEADINGS = _line_pattern(_phrases("list_headings"))
 # "More from UNICEF", "Другие материалы ЮНИСЕФ", "ЮНИСЕФ-тің басқа материалдары".
 _MORE_FROM = re.compile(
-    r"^\W*(?:(?:more from|plus de contenus de|plus d['’]articles de|más de|mais de|"
-    r"другие материалы|маводи дигари)\s+\S+(?:\s+\S+)?"
-    r"|\S+\s+(?:басқа материалдары|башка материалдары|boshqa materiallari))\W*$",
+    rf"^\W*(?:(?:{_alternation(_phrases('more_from', 'before'))})\s+\S+(?:\s+\S+)?"
+    rf"|\S+\s+(?:{_alternation(_phrases('more_from', 'after'))}))\W*$",
     re.IGNORECASE,
 )
 # "Sign up for our newsletter", "Подпишитесь на нашу рассылку".
 _NEWSLETTER = re.compile(
-    r"^\W*(?:sign up for|subscribe to|get (?:free|the latest)|abonnez-vous|inscrivez-vous|"
-    r"suscríbase|suscríbete|assine|inscreva-se|подпишитесь|подписаться|жазылыңыз|"
-    r"obuna bo[ʻ‘']ling|обуна шавед|ýazylyň|اشترك|订阅).{0,100}$",
-    re.IGNORECASE,
+    rf"^\W*(?:{_alternation(_phrases('newsletter'))}).{{0,100}}$", re.IGNORECASE
 )
 # A single line pointing elsewhere: "Read more: ...", "Читайте также: ...".
 _POINTER_LINE = re.compile(
-    r"^\W*(?:read more|read also|see also|related|lire aussi|à lire aussi|voir aussi|"
-    r"lea también|lee también|ver también|leia também|veja também|читайте также|"
-    r"смотрите также|اقرأ أيضا|اقرأ أيضاً|延伸阅读|сондай-ақ оқыңыз|ошондой эле окуңуз|"
-    r"shuningdek o[‘']qing|инчунин хонед)\s*[:：]\s*\S.{0,200}$",
-    re.IGNORECASE,
+    rf"^\W*(?:{_alternation(_phrases('pointer_labels'))})\s*[:：]\s*\S.{{0,200}}$", re.IGNORECASE
 )
 _SENTENCE_END = re.compile(r"[.!?。！？؟…:;][\"'»”’)\]]*\s*$")
 
 # Photo captions and credits.
 _CREDIT_LABEL = re.compile(
-    r"^\W*(?:photos?|photo credit|image|images|picture|credit|credits|crédit photo|"
-    r"crédits photo|crédit|foto|fotos|fotografía|crédito|crédito da foto|фото|фотография|"
-    r"фото на обложке|сурет|суреттер|сүрөт|сүрөттөр|surat|suratlar|сурат|акс|аксҳо|"
-    r"صورة|الصورة|صور|图片|图|照片|摄影|photo by|photo de|foto de|foto:)\s*[:：/]\s*\S",
-    re.IGNORECASE,
+    rf"^\W*(?:{_alternation(_phrases('credit_labels'))})\s*[:：/]\s*\S", re.IGNORECASE
 )
 _CREDIT_END = re.compile(
     r"(?:©|\(c\)|copyright)\s*[\w .,'’/&()\-]{2,80}$"
-    r"|\b(?:UN|UNICEF|UNDP|UNESCO|ЮНИСЕФ|ПРООН|ООН|BMTTD|ЮНЕСКО|UN Photo|UN News|UN Women)"
-    r"(?:[ \w.-]{0,40})?/[\w .\-/]{1,59}\w$"
-    r"|\(?(?:photo|foto|фото|сурет|сүрөт|surat|акс)\s*[:：]\s*[^.]{2,60}\)?$",
+    rf"|\b(?:{_alternation(_phrases('credit_agencies'))})(?:[ \w.-]{{0,40}})?/[\w .\-/]{{1,59}}\w$"
+    rf"|\(?(?:{_alternation(_phrases('photo_words'))})\s*[:：]\s*[^.]{{2,60}}\)?$",
     re.IGNORECASE,
 )
 _MAX_CAPTION = 320
 # The sign-off of a government press release: "Пресс-служба Министерства просвещения",
 # "Source: UNICEF Kazakhstan".
-_SIGN_OFF = re.compile(
-    r"(?:press (?:service|office)|пресс-служб|пресс-центр|matbuot xizmati|baspasöz|"
-    r"баспасөз қызмет|басма сөз кызмат|маалымат кызмат|хадамоти матбуот|metbugat gullug|"
-    r"service de presse|oficina de prensa|gabinete de imprensa|المكتب الإعلامي|新闻办)",
-    re.IGNORECASE,
-)
+_SIGN_OFF = re.compile(_alternation(_phrases("sign_off")), re.IGNORECASE)
 _SOURCE_LABEL = re.compile(
-    r"^\W*(?:source|источник|manba|дереккөз|булак|манбаъ|çeşme|fuente|fonte)\s*[:：]",
-    re.IGNORECASE,
+    rf"^\W*(?:{_alternation(_phrases('source_labels'))})\s*[:：]", re.IGNORECASE
 )
 _SIGN_OFF_LINES, _MAX_SIGN_OFF = 2, 160
 # "The views expressed in this blog are those of the authors."
-_DISCLAIMER = re.compile(
-    r"^\W*(?:the views expressed|views expressed|the opinions expressed|les opinions exprimées|"
-    r"les points de vue exprimés|las opiniones expresadas|as opiniões expressas|"
-    r"мнени[ея],? выраженн|мнение автора может не совпадать|الآراء الواردة|"
-    r"本文仅代表作者|пікірі редакция)",
-    re.IGNORECASE,
-)
+_DISCLAIMER = re.compile(rf"^\W*(?:{_alternation(_phrases('disclaimer'))})", re.IGNORECASE)
 
 # Share bars: a line made only of these words.
-_SHARE_PHRASES = (
-    "share this story", "share this page", "share this article", "share this", "share on",
-    "copy link", "copy the link", "follow us", "partager sur", "compartir en",
-    "поделиться в", "поделиться", "facebook", "twitter", "x", "linkedin", "whatsapp",
-    "telegram", "email", "e-mail", "mail", "print", "share", "tweet", "reddit", "pinterest",
-    "vk", "vkontakte", "вконтакте", "одноклассники", "ok", "instagram", "youtube", "flickr",
-    "tiktok", "weibo", "wechat", "partager", "imprimer", "courriel", "compartir", "imprimir",
-    "correo", "печать", "распечатать", "مشاركة", "طباعة", "البريد الإلكتروني", "بريد",
-    "分享", "打印", "电子邮件", "微博", "微信", "бөлісу", "басып шығару", "бөлүшүү",
-    "басып чыгаруу", "ulashish", "chop etish", "мубодила", "чоп кардан", "paýlaş", "paylaş",
-    "çap et", "compartilhar", "partilhar", "copiar link", "copier le lien", "скопировать ссылку",
-)  # fmt: skip
 # A share bar is share words alone, with any punctuation between: one anchored pass that
 # stops at the first other word (a paragraph costs one step, not a scan).
 _SHARE_BAR = re.compile(
-    rf"[\W_]*(?:(?:{_alternation(_SHARE_PHRASES)})(?![^\W_])[\W_]*)+", re.IGNORECASE
+    rf"[\W_]*(?:(?:{_alternation(_phrases('share'))})(?![^\W_])[\W_]*)+", re.IGNORECASE
 )
 
 # Cookie notices: a cookie word and a word about the website on one short line.
-_COOKIE = re.compile(r"cookie|куки|ملفات تعريف الارتباط|ملفات الكوكيز|kuki", re.IGNORECASE)
-_WEB = re.compile(
-    r"(?:web)?site|browse|browsing|navigat|navega|experience|expérience|experiencia|"
-    r"experiência|privacy|confidentialit|privacidad|privacidade|policy|politique|política|"
-    r"settings|paramètres|сайт|браузер|политик|sayt|saýt|الموقع|تجربت|网站|本站|浏览",
-    re.IGNORECASE,
-)
-_COOKIE_BUTTONS = _line_pattern(
-    ["accept", "accept all", "accept all cookies", "i agree", "agree", "decline", "reject all",
-     "ok", "got it", "more info", "manage cookies", "cookie settings", "j'accepte", "accepter",
-     "aceptar", "принять", "согласен", "قبول", "接受"]
-)  # fmt: skip
+_COOKIE = re.compile(_alternation(_phrases("cookie", "cookie")), re.IGNORECASE)
+_WEB = re.compile(_alternation(_phrases("cookie", "website")), re.IGNORECASE)
+_COOKIE_BUTTONS = _line_pattern(_phrases("cookie_buttons"))
 
 # Tag and topic lines: "Tags: education, Kazakhstan".
 _TAG_LINE = re.compile(
-    r"^\W*(?:tags?|topics?|keywords|themes?|subjects?|categor(?:y|ies)|filed under|sdgs?|"
-    r"mots-clés|mots clés|thèmes|sujets|étiquettes|etiquetas|temas|palabras clave|categorías|"
-    r"tópicos|palavras-chave|categorias|теги|тэги|темы|тема|ключевые слова|рубрики?|"
-    r"категории|الوسوم|الكلمات المفتاحية|المواضيع|الموضوعات|标签|关键词|主题|"
-    r"тегтер|тақырыптар|тақырып|кілт сөздер|темалар|теглар|teglar|mavzular|mavzu|"
-    r"kalit so[‘']zlar|калидвожаҳо|мавзӯъҳо|мавзӯъ|bellikler|temalar|açar sözler)"
-    r"\s*[:：]\s*\S.{0,250}$",
-    re.IGNORECASE,
+    rf"^\W*(?:{_alternation(_phrases('tag_labels'))})\s*[:：]\s*\S.{{0,250}}$", re.IGNORECASE
 )
-_TAG_LABEL_ALONE = _line_pattern(
-    ["tags", "topics", "keywords", "sdgs", "mots-clés", "etiquetas", "temas", "теги", "тэги",
-     "темы", "الوسوم", "标签", "тегтер", "teglar", "bellikler"]
-)  # fmt: skip
+_TAG_LABEL_ALONE = _line_pattern(_phrases("tag_labels_alone"))
 
 # Lone bylines: "By Jane Doe", "Автор: Айгуль Ахметова".
 _BYLINE = re.compile(
-    r"^\W*(?:(?:written |posted |story |text |words )?by|(?:écrit |publié |rédigé )?par|"
-    r"(?:escrito |publicado |redactado )?por|de|автор(?:ы)?|текст|"
-    r"بقلم|作者|记者|文|жазған|автору|жазган|muallif|матн|муаллиф|awtor|autor(?:a|es)?|"
-    r"author(?:s)?|reporter)(?:\s*[:：]\s*|\s+)(?P<name>[^\d:：]{2,90})$",
+    rf"^\W*(?:{_alternation(_phrases('byline_labels'))})(?:\s*[:：]\s*|\s+)(?P<name>[^\d:：]{{2,90}})$",
     re.IGNORECASE,
 )
 _NAME_WORD = re.compile(r"^[A-ZÀ-ÖØ-ÞА-ЯЁӘҒҚҢӨҰҮҺІЎҚҲ\u0600-\u06ff\u4e00-\u9fff]")
@@ -524,20 +401,12 @@ _NAME_WORD = re.compile(r"^[A-ZÀ-ÖØ-ÞА-ЯЁӘҒҚҢӨҰҮҺІЎҚҲ\u0600-\
 # written, in every language, is pipelines/dateline.py's alone (its tables are
 # pipelines/data/dates.toml); the line rules below only say what may stand beside a date.
 _SEGMENTS = re.compile(r"\s*(?:\||•|·|—|–|,|\s-\s)\s*")
-# Types a site prints next to the date: "Press release | 12 March 2024".
-_KIND_LABEL = _line_pattern(
-    ["press release", "news", "story", "stories", "blog", "article", "news release",
-     "statement", "feature", "communiqué de presse", "actualités", "comunicado de prensa",
-     "noticia", "noticias", "historia", "nota à imprensa", "notícia", "пресс-релиз", "новости",
-     "история", "статья", "заявление", "بيان صحفي", "قصة", "أخبار", "مقال", "新闻稿", "新闻",
-     "故事", "文章", "event", "événement", "evento", "событие", "оқиға", "окуя", "hikoya", "мақала",
-     "баспасөз релизі", "жаңалықтар", "пресс-релиз", "жаңылыктар", "matbuot relizi",
-     "yangiliklar", "хабарҳо", "habarlar", "reading time", "min read"]
-)  # fmt: skip
+# Types a site prints next to the date ("Press release | 12 March 2024"): dateline's kinds.
+_KIND_LABEL = _line_pattern([*KIND_LABELS, *_phrases("beside_date")])
 _READING_TIME = re.compile(
-    r"^\W*(?:\d+\s*(?:min(?:ute)?s?|мин(?:ут[аы]?)?|daqiqa|دقائق|分钟)\.?\s*(?:read|de lecture|"
-    r"de lectura|чтения|оқу|окуу|o[‘']qish)?|(?:reading time|temps de lecture|tiempo de lectura|"
-    r"время чтения)\s*[:：]?.{0,20})\W*$",
+    rf"^\W*(?:\d+\s*(?:{_alternation(_phrases('reading_time', 'minutes'))})\.?\s*"
+    rf"(?:{_alternation(_phrases('reading_time', 'reading'))})?"
+    rf"|(?:{_alternation(_phrases('reading_time', 'labels'))})\s*[:：]?.{{0,20}})\W*$",
     re.IGNORECASE,
 )
 _MAX_DATE_WORDS = 12
@@ -545,35 +414,18 @@ _OPENS_PARAGRAPH = re.compile(r"\s[–—-]\s*$")
 
 # View counters and copyright notices.
 _COUNTER = re.compile(
-    r"^\W*(?:views?|просмотр\w*|прочитано|оқылды|қаралды|көрүүлөр|ko[‘ʻ']rishlar(?: soni)?|"
-    r"шумораи дидан|дидашуда|görülen|visitas|vues|lecturas|visualizações|مشاهدات|阅读|浏览)"
-    r"\s*[:：]?\s*[\d\s\u00a0.,]+$",
+    rf"^\W*(?:{_alternation(_phrases('counter_labels'))})\s*[:：]?\s*[\d\s\u00a0.,]+$",
     re.IGNORECASE,
 )
-_COPY_NOTICE = re.compile(
-    r"all rights reserved|tous droits réservés|todos los derechos reservados|"
-    r"todos os direitos reservados|все права защищены|при (?:полном или частичном )?"
-    r"(?:копировании|использовании)|гиперссылка|гиперсілтеме|барлық құқықтар қорғалған|"
-    r"бардык укуктар корголгон|barcha huquqlar himoyalangan|جميع الحقوق محفوظة|版权所有",
-    re.IGNORECASE,
-)
+_COPY_NOTICE = re.compile(_alternation(_phrases("copyright")), re.IGNORECASE)
 # "Back to the list", "← All news".
 _BACK_LINK = re.compile(
-    r"^\W*(?:(?:back|return) to (?:the )?(?:list|news|top|home|all|overview)|"
-    r"retour (?:à la liste|aux actualités)|volver a (?:la lista|noticias)|voltar para a lista|"
-    r"(?:возврат|вернуться|назад) к (?:списку|новостям)|бозгашт ба рӯйхат|"
-    r"ro[‘ʻ']yxatga qaytish|тизмеге кайтуу|тізімге қайту)\w*\W?.{0,40}$"
-    r"|^\W*(?:all news|toutes les actualités|todas las noticias|все новости|барлық жаңалықтар|"
-    r"бардык жаңылыктар|barcha yangiliklar|ҳамаи хабарҳо|ähli habarlar)\W*$",
+    rf"^\W*(?:{_alternation(_phrases('back_links', 'back'))})\w*\W?.{{0,40}}$"
+    rf"|^\W*(?:{_alternation(_phrases('back_links', 'all_news'))})\W*$",
     re.IGNORECASE,
 )
 # Single lines of page chrome.
-_CHROME = _line_pattern(
-    ["skip to main content", "skip to content", "back to top", "top of page", "advertisement",
-     "реклама", "наверх", "listen", "listen to this article", "download", "play video",
-     "loading", "menu", "search", "close", "en savoir plus", "подробнее", "more", "view more",
-     "see more", "show more", "load more", "audio", "video", "photo gallery", "gallery"]
-)  # fmt: skip
+_CHROME = _line_pattern(_phrases("chrome"))
 
 
 def is_date_only(line: str, language: str | None = None) -> bool:
@@ -602,6 +454,19 @@ def _is_place(text: str) -> bool:
     """A short capitalised place name ("Bishkek", "NEW YORK", "Душанбе, Таджикистан")."""
     words = text.replace(",", " ").split()
     return 0 < len(words) <= 4 and all(_NAME_WORD.match(w) for w in words)
+
+
+def site_names() -> str:
+    """The names the sites append to their titles, as one alternation."""
+    return _alternation(_phrases("site_names"))
+
+
+_OFFICIAL_SITE = re.compile(_alternation(_phrases("official_site")), re.IGNORECASE)
+
+
+def names_the_site(text: str) -> bool:
+    """Text that presents the site ("Official site of ..."), not a story."""
+    return _OFFICIAL_SITE.search(text) is not None
 
 
 def is_photo_credit(line: str) -> bool:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 __all__ = [
+    "KIND_LABELS",
     "Dateline",
     "find_dateline",
     "has_year",
@@ -180,8 +181,8 @@ _CJK_WEEKDAY = (
 )
 
 _DATE_LABELS = _groups(_TABLES["labels"]["published"])  # "Published:", "Опубликовано"
-_KIND_LABELS = _groups(_TABLES["labels"]["kinds"])  # "Press release", "Пресс-релиз"
-_PUBLISHED_LABELS = _DATE_LABELS + _KIND_LABELS
+KIND_LABELS = _groups(_TABLES["labels"]["kinds"])  # "Press release", "Пресс-релиз"
+_PUBLISHED_LABELS = _DATE_LABELS + KIND_LABELS
 _UPDATED_LABELS = _groups(_TABLES["labels"]["updated"])  # "Last update:", "Обновлено"
 _CONNECTORS = _TABLES["words"]["connectors"]  # "on", "le", "de", "kuni"
 _DATE_WORDS = _TABLES["words"]["date_words"]  # "de", "года", "жылғы", "yil"

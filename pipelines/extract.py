@@ -147,12 +147,12 @@ def parse_html(html: str | bytes) -> HtmlElement:
 
 def _most_attributes(html: str | bytes) -> int:
     """About the most attributes a tag in ``html`` has: its ``=`` signs (scripts, styles and
-    comments skipped); 0 when no tag is long enough to hold ``MAX_ATTRIBUTES`` of them.
+    comments skipped); 0 when no tag can hold ``MAX_ATTRIBUTES`` of them.
     Quotes are not followed: real pages hold stray and typographic ones (``content=“x"``)
     that would join a page's tags into one."""
     text = html.decode("latin-1") if isinstance(html, bytes) else html
-    if not _LONG_TAG.search(text):
-        return 0  # no tag is long enough to be crowded: not worth counting
+    if text.count("=") <= MAX_ATTRIBUTES or not _LONG_TAG.search(text):
+        return 0  # too few in the page, or no tag long enough to be crowded: not worth counting
     return max((tag.count("=") for tag in _TAG.findall(_RAW_TEXT.sub("", text))), default=0)
 
 
@@ -284,12 +284,6 @@ _SENTENCE_END = re.compile(r"[.!?。！？؟…][\"'»”’)\]]*$")
 _ELLIPSIS = ("…", "...", "[…]", "(…)")
 _SUMMARY_OVERLAP = 0.6  # share of a description's content words that must occur in the text
 _SITE_SHARE = 0.5  # a description mostly made of the site's name describes the site
-_OFFICIAL_SITE = re.compile(
-    r"official (?:web ?)?site|site (?:web )?officiel|sitio (?:web )?oficial|site oficial|"
-    r"официальный (?:веб-)?сайт|расмий (?:веб-)?сайт|ресми (?:веб-)?сайт|rasmiy (?:veb-)?sayt|"
-    r"сомонаи расмӣ|resmi saýt|الموقع الرسمي|官方网站",
-    re.IGNORECASE,
-)
 _CONTENT_WORD = 4  # letters from which a word counts as a content word (CJK: every character)
 
 
@@ -336,7 +330,7 @@ def _is_cut_off(description: str, first: str | None) -> bool:
 def _is_about(description: str, lines: Sequence[str], site: str | None = None) -> bool:
     """A description that tells this story, not the site's blurb ("Official site of …")."""
     words = [w for w in _words(description) if len(w) >= _CONTENT_WORD or _is_cjk(w)]
-    if not words or _OFFICIAL_SITE.search(description):
+    if not words or boilerplate.names_the_site(description):
         return False
     site_words = set(_words(site or ""))
     if sum(w in site_words for w in words) >= _SITE_SHARE * len(words):
@@ -450,20 +444,8 @@ def _title(
 
 
 # Names the sites append to their titles ("… | UN News", "… - ONU Info").
-_SITE_NAMES = (
-    "UN News", "UN News Centre", "ONU Info", "Noticias ONU", "ONU News", "Новости ООН",
-    "联合国新闻", "أخبار الأمم المتحدة", "UNICEF", "ЮНИСЕФ", "اليونيسف", "儿基会", "UNDP",
-    "United Nations Development Programme", "PNUD", "ПРООН", "БУУӨП", "UNESCO", "ЮНЕСКО",
-    "UNESCO.org", "اليونسكو", "联合国教科文组织",
-    "Programa de las Naciones Unidas para el Desarrollo",
-    "Programme des Nations Unies pour le développement", "Программа развития ООН",
-    "United Nations", "Nations Unies", "Naciones Unidas", "Организация Объединенных Наций",
-)  # fmt: skip
 _KNOWN_SUFFIX = re.compile(
-    r"\s+[|–—-]\s+(?:"
-    + "|".join(re.escape(name) for name in sorted(_SITE_NAMES, key=len, reverse=True))
-    + r")(?:\s+[^\s|–—-]+){0,3}\s*$",
-    re.IGNORECASE,
+    rf"\s+[|–—-]\s+(?:{boilerplate.site_names()})(?:\s+[^\s|–—-]+){{0,3}}\s*$", re.IGNORECASE
 )
 _PIPE_SUFFIX = re.compile(r"\s+\|\s+[^|]{2,60}$")
 
