@@ -231,8 +231,9 @@ _PROSE_CHARS = 400
 
 
 def _holds_prose(node: HtmlElement) -> bool:
-    if node.tag in _PRUNE_TAGS:
-        return False  # nav, aside, figcaption...: never the article, whatever they hold
+    if node.tag in _PRUNE_TAGS and node.tag != "form":
+        return False  # nav, aside, figcaption...: never the article, whatever they hold; a
+        # <form> can be the whole page (ASP.NET sites wrap everything in one)
     text = len("".join(node.itertext()).strip())
     if text < _PROSE_CHARS:
         return False

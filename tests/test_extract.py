@@ -480,6 +480,25 @@ def test_site_drop_rules_are_obeyed() -> None:
     assert "In almost every successful school" in page.text
 
 
+def test_a_page_wide_form_holding_the_article_is_not_pruned() -> None:
+    """ASP.NET sites wrap the whole page in one <form>; a real forum page lost its posts."""
+    posts = "".join(
+        f"<div class='post'>Post {n}: the app store stopped working over mobile data after the"
+        " update, and no setting I changed explains it.</div>"
+        for n in range(6)
+    )
+    html = (
+        f"<html><body><h1>Thread</h1><form id='aspnetForm'>{posts}</form>"
+        "<form class='search'><input name='q'><button>Search</button></form></body></html>"
+    )
+    tree = lxml_html.fromstring(html)
+
+    prune_tree(tree)
+
+    assert "Post 5: the app store" in tree.text_content()
+    assert tree.find(".//input") is None
+
+
 def test_a_site_prune_rule_takes_its_block_but_never_the_article() -> None:
     paragraphs = "".join(
         f"<p>Paragraph {n} of the article, long enough to count.</p>" for n in range(8)
