@@ -328,7 +328,7 @@ def _line_pattern(phrases: Iterable[str], inline: bool = False) -> re.Pattern[st
 _TAIL_HEADINGS = _line_pattern(_phrases("tail_headings"), inline=True)
 _TAIL_START, _TAIL_LINES = 0.4, 8  # where in the text a tail heading may start
 _TAIL_MARKS = re.compile(
-    rf"^\s*(?:#{{3,}}|-+\s*ends?\s*-+|\*{{3}}|{_alternation(_phrases('tail_marks'))})\s*$",
+    rf"^\s*(?:#{{3,}}|-+\s*ends?\s*-+|{_alternation(_phrases('tail_marks'))})\s*$",
     re.IGNORECASE,
 )
 # Opening words of the agencies' standard closing paragraphs ("UNICEF works in ...").
@@ -357,12 +357,18 @@ _CREDIT_LABEL = re.compile(
     rf"^\W*(?:{_alternation(_phrases('credit_labels'))})\s*[:：/]\s*\S", re.IGNORECASE
 )
 _CREDIT_END = re.compile(
-    r"(?:©|\(c\)|copyright)\s*[\w .,'’/&()\-]{2,80}$"
-    rf"|\b(?:{_alternation(_phrases('credit_agencies'))})(?:[ \w.-]{{0,40}})?/[\w .\-/]{{1,59}}\w$"
+    # "(c)" and the word "copyright" only where a credit can start: "… Erdogans Copyright
+    # und die Kraft der Minze." is a sentence
+    r"(?:©|(?:^|(?<=[.!?:;|/–—(\-]))\s*(?:\(c\)|copyright))\s*[\w .,'’/&()\-]{2,80}$"
+    rf"|\b(?-i:{_alternation(_phrases('credit_agencies'))})\b"  # as written: "und", "Unicode"
+    r"(?:[ \w.-]{0,40})?/[\w .\-/]{1,59}\w$"
     rf"|\(?(?:{_alternation(_phrases('photo_words'))})\s*[:：]\s*[^.]{{2,60}}\)?$",
     re.IGNORECASE,
 )
 _MAX_CAPTION = 320
+# A credit after this much text ends a paragraph ("... opened the park (Photo: City)"), not a
+# caption: the line stays.
+_MAX_CAPTION_TEXT = 200
 # The sign-off of a government press release: "Пресс-служба Министерства просвещения",
 # "Source: UNICEF Kazakhstan".
 _SIGN_OFF = re.compile(_alternation(_phrases("sign_off")), re.IGNORECASE)
@@ -374,6 +380,9 @@ _SIGN_OFF_LINES, _MAX_SIGN_OFF = 2, 160
 _DISCLAIMER = re.compile(rf"^\W*(?:{_alternation(_phrases('disclaimer'))})", re.IGNORECASE)
 
 # Share bars: a line made only of these words.
+_SHARE_WORD = re.compile(
+    rf"(?<![^\W_])(?:{_alternation(_phrases('share', 'all'))})(?![^\W_])", re.IGNORECASE
+)
 # A share bar is share words alone, with any punctuation between: one anchored pass that
 # stops at the first other word (a paragraph costs one step, not a scan).
 _SHARE_BAR = re.compile(
@@ -474,13 +483,15 @@ def is_photo_credit(line: str) -> bool:
     if len(line) > _MAX_CAPTION:
         return False
     stripped = line.strip()
-    return stripped.startswith(("©", "(c) ", "Copyright ")) or bool(
-        _CREDIT_LABEL.match(stripped) or _CREDIT_END.search(stripped)
-    )
+    if stripped.startswith(("©", "(c) ", "Copyright ")) or _CREDIT_LABEL.match(stripped):
+        return True
+    credit = _CREDIT_END.search(stripped)
+    return credit is not None and credit.start() < _MAX_CAPTION_TEXT
 
 
 def is_share_bar(line: str) -> bool:
-    return _SHARE_BAR.fullmatch(line) is not None
+    """Share words alone, one of them more than a word of the text ("Ok.", "X")."""
+    return _SHARE_BAR.fullmatch(line) is not None and _SHARE_WORD.search(line) is not None
 
 
 def is_cookie_notice(line: str) -> bool:

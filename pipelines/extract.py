@@ -71,7 +71,6 @@ class Extracted:
 TRAFILATURA_OPTIONS: dict[str, Any] = {
     "output_format": "python",
     "comments": False,
-    "tables": False,
     "images": False,
     "links": False,
     "with_metadata": False,
@@ -189,6 +188,11 @@ def extract(html: str | bytes, url: str, rules: SiteRules | None = None) -> Extr
     site = _site_name(tree, page.meta, page.title)
 
     shown = [boilerplate.find_date_text(tree, page.headline)]
+    # What the page says about itself is read: its scripts and styles, often most of its
+    # bytes, need not be copied again by every stage of trafilatura (whose last resort
+    # reads an article's JSON-LD, which stays).
+    for node in _CODE(tree):
+        node.drop_tree()
     boilerplate.prune_tree(tree, rules.drop, rules.prune)
     standfirst = boilerplate.find_standfirst(tree, page.headline, rules.standfirst)
     text = _article_text(_body_tree(tree, rules), url) or _article_text(parse_html(html), url)
@@ -250,9 +254,21 @@ def _guess_metadata(tree: HtmlElement, url: str) -> dict[str, Any]:
     return dict(found.as_dict())
 
 
+_CODE = etree.XPath('//script[not(@type="application/ld+json")]|//style')  # JSON-LD: see below
+
+
+# A table that lays out the page (it holds a headline, a form or another table): its rows are
+# not data, and read as rows they would run the article and its chrome into one line.
+_LAYOUT_TABLE = etree.XPath(
+    "boolean(//table[descendant::table or descendant::h1 or descendant::h2 or descendant::form])"
+)
+
+
 def _article_text(tree: HtmlElement, url: str) -> str:
-    """trafilatura's text of ``tree``, or "" when it finds none."""
-    doc = bare_extraction(tree, options=Extractor(**TRAFILATURA_OPTIONS, url=url))
+    """trafilatura's text of ``tree``, tables included unless the page is laid out in them;
+    "" when it finds none."""
+    tables = not _LAYOUT_TABLE(tree)
+    doc = bare_extraction(tree, options=Extractor(**TRAFILATURA_OPTIONS, tables=tables, url=url))
     if doc is None:
         return ""
     found: dict[str, Any] = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)

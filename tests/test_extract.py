@@ -480,6 +480,62 @@ def test_site_drop_rules_are_obeyed() -> None:
     assert "In almost every successful school" in page.text
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "– „Ok.“",  # dialogue, not the Odnoklassniki button or a cookie banner's
+        "X",
+        "Gemeinsam mit Kindern der Kita, der Grundschule und des Jugendclubs eröffnete der"
+        " Oberbürgermeister am Freitag den neuen Nordpark, der nach zwei Jahren Bauzeit allen"
+        " Generationen offensteht, mit einem Fest auf der großen Wiese (Foto: Stadt Nordhausen)",
+        "Deniz Yücel saß im Gefängnis. Im Gespräch erzählt er über angstvolle Momente, über"
+        " seine Zelle und die Wärter, über die langen Nächte ohne Licht, über die Briefe seiner"
+        " Frau, über Erdogans Copyright und die besondere Kraft der Minze.",
+        "Python 3 normalises everything to Unicode/UTF-8 by default",
+    ],
+)
+def test_line_rules_keep_real_paragraphs_from_real_pages(line: str) -> None:
+    assert is_boilerplate_line(line) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Facebook X LinkedIn",
+        "Children in a classroom in Bishkek. © UNICEF/UN0123456/Ahmed",
+        "UN Photo/Eskinder Debebe",
+    ],
+)
+def test_line_rules_still_take_share_bars_and_captions(line: str) -> None:
+    assert is_boilerplate_line(line) is not None
+
+
+def test_three_asterisks_are_a_section_break_not_the_end_of_a_press_release() -> None:
+    lines = [f"Paragraph {n} of a long article about reading, with enough words." for n in range(6)]
+    cleaned = clean_lines([*lines[:4], "***", "A new section after the break.", *lines[4:]])
+
+    assert "A new section after the break." in cleaned.lines
+    assert lines[5] in cleaned.lines
+
+
+def test_a_data_table_in_the_article_is_part_of_its_text() -> None:
+    """Results and figures in a table are the story (real pages lost them: tables were off)."""
+    paragraphs = "".join(
+        f"<p>Paragraph {n} of the report on enrolment, long enough to be read as text.</p>"
+        for n in range(5)
+    )
+    html = (
+        f"<html><body><article><h1>Enrolment by region</h1>{paragraphs}<table>"
+        "<tr><th>Region</th><th>Girls enrolled</th></tr>"
+        "<tr><td>Sughd</td><td>41,200</td></tr><tr><td>Khatlon</td><td>38,900</td></tr>"
+        "</table></article></body></html>"
+    )
+
+    text = extract(html, "https://example.org/news/enrolment").text
+
+    assert "Khatlon" in text and "38,900" in text
+
+
 def test_a_page_wide_form_holding_the_article_is_not_pruned() -> None:
     """ASP.NET sites wrap the whole page in one <form>; a real forum page lost its posts."""
     posts = "".join(
