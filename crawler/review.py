@@ -30,9 +30,10 @@ from wsgiref.simple_server import make_server as make_wsgi_server
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+import site_templates
 from crawler import store
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "site_templates" / "review"
+TEMPLATES = site_templates.FOLDER / "review"
 PAGE_SIZE = 50
 # Page numbers beyond this (or not numbers at all) are not looked up as asked.
 MAX_PAGE = 1_000_000

@@ -59,7 +59,7 @@ class SourceSpider(scrapy.Spider):
     that date, pagination deep.
     """
 
-    name = "base"
+    name = ""  # not a spider of its own: `scrapy list` names only the subclasses
     source: SourceConfig
     allowed_domains: list[str]
     patterns: list[re.Pattern[str]]

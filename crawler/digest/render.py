@@ -15,10 +15,12 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+import site_templates
+
 from .errors import TemplatesNotFoundError
 from .i18n import Catalogue, load_catalogues
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "site_templates"
+TEMPLATES_DIR = site_templates.FOLDER
 STATIC_FOLDER = "static"
 REVIEW_FOLDER = "review"  # the editor's desk (crawler/review.py): not part of the site
 PAGE_TEMPLATES = (
