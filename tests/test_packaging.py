@@ -4,6 +4,7 @@ own commands from the project folder."""
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -12,6 +13,11 @@ from pathlib import Path
 from tests.conftest import NETGUARD, ROOT
 
 SPIDERS = ["generic", "un_news", "undp", "unesco", "unicef"]
+NOT_SOURCES = {".git", ".venv", "data", "build", "gced_news.egg-info"}  # at the top level
+
+
+def _not_sources(folder: str, names: list[str]) -> set[str]:
+    return NOT_SOURCES & set(names) if Path(folder) == ROOT else {"__pycache__"} & set(names)
 
 
 def _env(*path: Path) -> dict[str, str]:
@@ -40,10 +46,12 @@ def _config(tmp_path: Path) -> Path:
 def test_an_installed_package_builds_the_site_from_any_folder(tmp_path: Path) -> None:
     """``pip install .`` (here into a target folder, offline, with this venv's build backend),
     then ``gced-news build`` elsewhere: templates, catalogues and data ship in the package."""
+    source = tmp_path / "source"  # built from a copy: the build writes beside the sources
+    shutil.copytree(ROOT, source, ignore=_not_sources)
     target = tmp_path / "installed"
     built = _run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--target", str(target), str(ROOT)],
+         "--target", str(target), str(source)],
         cwd=tmp_path,
         env=_env(),
     )  # fmt: skip
