@@ -37,7 +37,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from crawler.config import Config, SiteRules, load_config
+from crawler.config import Config, load_config
+from pipelines.rules import SiteRules
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

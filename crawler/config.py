@@ -22,6 +22,8 @@ from cssselect import SelectorError
 from lxml.cssselect import CSSSelector
 from lxml.etree import XPathError
 
+from pipelines.rules import SiteRules
+
 DEFAULTS_PATH = Path(__file__).with_name("defaults") / "gced-news.toml"
 LOCAL_CONFIG = Path("gced-news.toml")
 SPIDERS = ("un_news", "unesco", "unicef", "undp", "generic")
@@ -50,33 +52,6 @@ class CrawlSettings:
     download_timeout: float
     obey_robots_txt: bool
     log_level: str
-
-
-@dataclass(frozen=True)
-class SiteRules:
-    """Optional CSS selectors applied before generic extraction (trafilatura stays the fallback).
-
-    ``drop``: removed as they stand; ``prune``: removed unless they hold the article (as the
-    generic boilerplate rules); ``standfirst``: where the site prints the lead paragraph.
-    """
-
-    title: str | None = None
-    published: str | None = None
-    body: str | None = None
-    drop: tuple[str, ...] = ()
-    prune: tuple[str, ...] = ()
-    standfirst: tuple[str, ...] = ()
-
-    def over(self, base: SiteRules) -> SiteRules:
-        """These rules on top of ``base``: a selector set here wins, lists add up."""
-        return SiteRules(
-            title=self.title or base.title,
-            published=self.published or base.published,
-            body=self.body or base.body,
-            drop=base.drop + self.drop,
-            prune=base.prune + self.prune,
-            standfirst=self.standfirst + base.standfirst,
-        )
 
 
 @dataclass(frozen=True)

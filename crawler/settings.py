@@ -49,9 +49,9 @@ def scrapy_settings(
         "RETRY_GIVE_UP_LOG_LEVEL": "INFO",
         "FEED_EXPORT_ENCODING": "utf-8",
         "ITEM_PIPELINES": {
-            "pipelines.scrapy.RawArchivePipeline": 100,
+            "crawler.scrapy_store.RawArchivePipeline": 100,
             "pipelines.scrapy.ProcessPagePipeline": 300,
-            "pipelines.scrapy.StorePipeline": 800,
+            "crawler.scrapy_store.StorePipeline": 800,
         },
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,

@@ -38,9 +38,9 @@ from trafilatura.metadata import (
 from trafilatura.settings import Extractor, set_date_params
 from trafilatura.utils import decode_file, is_dubious_html, repair_faulty_html
 
-from crawler.config import SiteRules
 from pipelines import boilerplate
 from pipelines.dateline import find_dateline, opening_dateline
+from pipelines.rules import SiteRules
 
 logger = logging.getLogger(__name__)
 

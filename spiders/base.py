@@ -8,7 +8,7 @@ or sitemap lastmod says it changed. The spider yields raw pages only: no extract
 Only http(s) links are followed (``spiders.discovery.followable`` decides); any other link
 is skipped with a warning and counted, and the rest of its feed, sitemap or listing goes on.
 Every request carries, in ``meta["gced_via"]``, the entry points that led to it, so a page
-that fails keeps its feed's validators from being saved (see ``crawler.items``).
+that fails keeps its feed's validators from being saved (see ``spiders.items``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.config import SourceConfig
-from crawler.items import EntryPointFailure, EntryPointState, FetchFailure, RawPage
 from crawler.replay import response_headers
 from pipelines.dates import parse_date
 from pipelines.dedup import canonical_url, clean_url
@@ -38,6 +37,7 @@ from spiders.discovery import (
     matches,
     sitemap_links,
 )
+from spiders.items import EntryPointFailure, EntryPointState, FetchFailure, RawPage
 
 # Nightly runs follow a listing's pager this far while its pages still bring new links.
 NIGHTLY_MAX_PAGES = 3

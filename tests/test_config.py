@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.config import ConfigError, SiteRules, find_config_path, load_config
+from crawler.config import ConfigError, find_config_path, load_config
+from pipelines.rules import SiteRules
 
 
 def write(tmp_path: Path, text: str) -> Path:

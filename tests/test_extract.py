@@ -17,7 +17,6 @@ import pytest
 from lxml import html as lxml_html
 
 from bench.quality import Case, load_cases, token_scores
-from crawler.config import SiteRules
 from pipelines import process_page
 from pipelines.boilerplate import (
     clean_lines,
@@ -27,6 +26,7 @@ from pipelines.boilerplate import (
     prune_tree,
 )
 from pipelines.extract import ExtractionError, choose_summary, extract, strip_site_suffix
+from pipelines.rules import SiteRules
 
 CASES = load_cases()
 # Every case scores 1.000 today (bench/quality.py); the margin absorbs harmless changes in

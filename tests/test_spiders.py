@@ -12,10 +12,10 @@ from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
 from crawler.config import load_config
-from crawler.items import EntryPointFailure, EntryPointState, FetchFailure, RawPage
 from spiders.base import SourceSpider
 from spiders.discovery import Link, followable
 from spiders.generic import GenericSpider
+from spiders.items import EntryPointFailure, EntryPointState, FetchFailure, RawPage
 from spiders.un_news import UNNewsSpider
 from spiders.undp import UNDPSpider
 from spiders.unesco import UNESCOSpider

@@ -28,11 +28,13 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from crawler import store
-from crawler.config import SiteRules, load_config
-from crawler.items import EntryPointState, FetchFailure, RawPage
+from crawler.config import load_config
 from crawler.replay import ArchiveWriter
 from crawler.reprocess import reprocess
-from pipelines.scrapy import ProcessPagePipeline, StorePipeline
+from crawler.scrapy_store import StorePipeline
+from pipelines.rules import SiteRules
+from pipelines.scrapy import ProcessPagePipeline
+from spiders.items import EntryPointState, FetchFailure, RawPage
 from tests.conftest import NETGUARD, ROOT
 from tests.http_server import Answer, Site, serve
 from tests.test_polite_crawl import article
