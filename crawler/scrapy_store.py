@@ -21,6 +21,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler import store
 from crawler.replay import ArchiveWriter
+from pipelines.record import Record
 from pipelines.scrapy import ProcessedPage, describe, page_failure
 from spiders.items import EntryPointFailure, EntryPointState, FetchFailure, RawPage
 
@@ -134,7 +135,7 @@ class StorePipeline:
             self.remember_failure(failure)
             return failure
 
-    def store(self, item: ProcessedPage) -> dict[str, Any]:
+    def store(self, item: ProcessedPage) -> Record:
         record, page = item.record, item.page
         now = _now()
         if record is None:

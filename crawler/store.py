@@ -30,48 +30,19 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from pipelines.dedup import canonical_url, choose_story, minhash, minhash_bands
+from pipelines.record import FIELDS, STRUCTURED_FIELDS, VOLATILE_FIELDS
 
 Outcome = Literal["new", "updated", "unchanged"]
 
-# Machine fields: what the pipelines produce and a crawl may overwrite.
-MACHINE_FIELDS: tuple[str, ...] = (
-    "url",
-    "canonical_url",
-    "source",
-    "title",
-    "text",
-    "summary",
-    "published",
-    "published_source",
-    "updated",
-    "updated_source",
-    "authors",
-    "image",
-    "language",
-    "title_language",
-    "language_confidence",
-    "title_language_confidence",
-    "topics",
-    "countries",
-    "relevance",
-    "relevance_reasons",
-    "content_hash",
-    "minhash",
-    "translations",
+# Machine fields: what the pipelines produce and a crawl may overwrite (the record's fields
+# but when it was crawled, and its story, which the store decides).
+MACHINE_FIELDS: tuple[str, ...] = tuple(
+    name for name in FIELDS if name not in (*VOLATILE_FIELDS, "story_id")
 )
-# Fields that say when, not what: they change on every crawl and do not make a record "changed".
-VOLATILE_FIELDS = ("crawled_at",)
 # Assigned by the store when an item is first stored (which story it joins, and why).
 STORY_FIELDS = ("story_id", "story_reason")
 EDITOR_FIELDS = ("status", "edited_title", "edited_summary", "edited_topics", "notes")
-JSON_FIELDS = (
-    "authors",
-    "topics",
-    "countries",
-    "relevance_reasons",
-    "translations",
-    "edited_topics",
-)
+JSON_FIELDS = (*STRUCTURED_FIELDS, "edited_topics")
 STATUSES = ("candidate", "approved", "rejected", "featured")
 # How long a write waits for another writer's lock before SQLite answers "database is locked".
 BUSY_TIMEOUT = 30.0

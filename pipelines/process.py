@@ -15,6 +15,7 @@ from pipelines import dates, dedup, topics
 from pipelines.decode import decode_page
 from pipelines.extract import ExtractionError, extract, strip_controls
 from pipelines.language import detect_fields, normalise_tag
+from pipelines.record import Record
 from pipelines.rules import SiteRules
 
 __all__ = ["ExtractionError", "Source", "process_fetched", "process_page", "url_language"]
@@ -51,7 +52,7 @@ def process_fetched(
     rules: SiteRules | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     **hints: Any,
-) -> dict[str, Any]:
+) -> Record:
     """A page fetched for a configured source (by a crawl, from the raw archive, or saved by
     hand) → its record: named after the source's publisher, with its site rules and
     country, and the URL that was asked for (``url`` is where the page was found). ``rules``
@@ -90,7 +91,7 @@ def process_page(
     rules: SiteRules | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     **_ignored: Any,
-) -> dict[str, Any]:
+) -> Record:
     """The record for one article page fetched from ``url``.
 
     Keyword hints come from what led to the page (a feed entry's title, date, summary, image

@@ -12,6 +12,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from pipelines import ExtractionError, process_fetched
+from pipelines.record import Record
 from spiders.items import FetchFailure, RawPage
 
 logger = logging.getLogger(__name__)
@@ -22,7 +23,7 @@ class ProcessedPage:
     """A page through the extraction chain: its record, or why it holds no article."""
 
     page: RawPage
-    record: dict[str, Any] | None
+    record: Record | None
     no_article: str | None = None
 
 

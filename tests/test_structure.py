@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from crawler import exchange, store
+from crawler.digest import context
+from pipelines import process_page
+from pipelines.record import FIELDS
 from tests.conftest import ROOT
 
 PIPELINES = sorted((ROOT / "pipelines").glob("*.py"))
@@ -49,3 +54,36 @@ def test_the_store_config_and_site_load_without_the_extraction_chain(module: str
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == []
+
+
+# --- one record ----------------------------------------------------------------------------
+
+
+def test_process_page_returns_exactly_the_declared_record() -> None:
+    html = (
+        "<html lang='en'><head><title>Schools reopen | UN News</title></head><body><article>"
+        "<h1>Schools reopen in Bishkek</h1><p>Teachers welcomed pupils back on Monday, the"
+        " ministry said, after a month of repairs to heating in forty schools.</p></article>"
+        "</body></html>"
+    )
+
+    record = process_page(html, "https://news.un.org/en/story/2025/03/1160001", source="un-news")
+
+    assert sorted(record) == sorted(FIELDS)
+
+
+def test_the_readmes_field_list_is_the_record() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    paragraph = readme[readme.index("The record each page becomes") :].split("\n\n")[0]
+    fields = paragraph.split("has the fields", 1)[1].split("(declared once", 1)[0]
+
+    assert sorted(re.findall(r"`([a-z_]+)`", fields)) == sorted(FIELDS)
+
+
+def test_the_store_export_and_site_read_the_records_fields(tmp_path: Path) -> None:
+    db = store.open_db(tmp_path / "news.db")
+    columns = set(db.table("items").columns_dict)
+
+    assert set(FIELDS) <= columns
+    assert set(FIELDS) <= set(exchange.CSV_COLUMNS)
+    assert set(context.ITEM_FIELDS) <= columns
