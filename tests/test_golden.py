@@ -130,7 +130,7 @@ def fill_store(db: Any, now: datetime) -> None:
         store.set_editor_fields(db, stored["id"], fields, EDITOR, now)
 
 
-def build_from_store(db: Any, out: Path, now: datetime) -> Path:
+def build_from_store(db: Any, out: Path, now: datetime, workers: int | None = None) -> Path:
     """Build the site as `gced-news build` does (crawler/cli.py), with the default
     [site] settings, a base URL, the given clock and no Pagefind index."""
     build_site(
@@ -141,16 +141,18 @@ def build_from_store(db: Any, out: Path, now: datetime) -> Path:
         base_url=BASE_URL,
         search=False,
         items_version=store.items_version(db),
+        workers=workers,
     )  # fmt: skip
     return out
 
 
-def build_golden_site(folder: Path, now: datetime = FIXED_NOW) -> Path:
-    """A fresh store in `folder`, filled with the golden stories, built into folder/site."""
+def build_golden_site(folder: Path, now: datetime = FIXED_NOW, workers: int | None = None) -> Path:
+    """A fresh store in `folder`, filled with the golden stories, built into folder/site
+    (`workers`: the build's processes; by default one, as for any small site)."""
     db = store.open_db(folder / "news.db")
     try:
         fill_store(db, now)
-        return build_from_store(db, folder / "site", now)
+        return build_from_store(db, folder / "site", now, workers)
     finally:
         db.close()
 
@@ -187,9 +189,11 @@ def difference(site: Path, page: str) -> str:
     return "".join(lines)
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_golden_site(tmp_path_factory.mktemp("golden"))
+@pytest.fixture(scope="module", params=[1, 2], ids=["one-process", "forked-workers"])
+def site(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """The golden site, built in one process (as small sites are) and by forked workers (as
+    large ones are): both must give the golden bytes."""
+    return build_golden_site(tmp_path_factory.mktemp("golden"), workers=request.param)
 
 
 @pytest.mark.parametrize("page", PAGES)
