@@ -351,9 +351,24 @@ def test_detection_is_immutable() -> None:
         detection.language = "fr"  # type: ignore[misc]
 
 
-def test_long_body_is_detected_from_a_sample() -> None:
-    body = " ".join([RU_BODY] * 200)
+def test_long_body_is_detected_from_a_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[int] = []
+    cld2, langid = language._cld2_detect, language._langid_rank
+
+    def cld2_spy(text: str):  # type: ignore[no-untyped-def]
+        seen.append(len(text))
+        return cld2(text)
+
+    def langid_spy(text: str):  # type: ignore[no-untyped-def]
+        seen.append(len(text))
+        return langid(text)
+
+    monkeypatch.setattr(language, "_cld2_detect", cld2_spy)
+    monkeypatch.setattr(language, "_langid_rank", langid_spy)
+    body = " ".join([RU_BODY] * 200)  # about 30,000 characters
+
     assert detect_language(body).language == "ru"
+    assert seen and max(seen) <= 2_000, "the models read a sample, not the whole body"
 
 
 def test_all_caps_and_acronyms_do_not_mislead() -> None:

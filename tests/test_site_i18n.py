@@ -50,7 +50,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.parametrize("code", UI_LANGUAGES)
+@pytest.mark.parametrize("code", [code for code in UI_LANGUAGES if code != "en"])
 def test_every_catalogue_has_exactly_the_keys_and_placeholders_of_the_english_one(
     code: str,
 ) -> None:
@@ -59,8 +59,19 @@ def test_every_catalogue_has_exactly_the_keys_and_placeholders_of_the_english_on
     for table in TABLES:
         assert set(other[table]) == set(english[table]), (code, table)
         for key, text in other[table].items():
-            assert text.strip(), (code, table, key)
             assert _placeholders(text) == _placeholders(english[table][key]), (code, key)
+
+
+@pytest.mark.parametrize("code", UI_LANGUAGES)
+def test_no_catalogue_text_is_blank(code: str) -> None:
+    blank = [
+        (table, key)
+        for table in TABLES
+        for key, text in catalogue(code)[table].items()
+        if not text.strip()
+    ]
+
+    assert blank == []
 
 
 @pytest.mark.parametrize("code", UI_LANGUAGES)
