@@ -701,10 +701,15 @@ def decisions_for(db: Database, item_id_: str) -> list[dict[str, Any]]:
 
 
 def items_version(db: Database) -> str:
-    """A token that changes whenever any item or editor decision may have changed."""
+    """A token that changes whenever any item or editor decision may have changed.
+
+    It counts writes, not clocks: a new item takes a new rowid, a changed one leaves a row in
+    ``item_history``, a decision a row in ``decisions``. (Timestamps missed a change stamped
+    no later than the last one: a clock set back, or two crawls within one tick.)
+    """
     row = db.execute(
-        "select count(*), max(last_changed), max(first_seen), (select max(id) from decisions)"
-        " from items"
+        "select count(*), max(rowid), (select max(id) from item_history),"
+        " (select max(id) from decisions) from items"
     ).fetchone()
     return ":".join(str(value) for value in row)
 
