@@ -3,6 +3,7 @@ on arbitrary text, canonical URLs are a fixed point, and every date is timezone-
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 from hypothesis import HealthCheck, given, settings
@@ -188,10 +189,16 @@ def test_field_detection_never_raises(title: str, body: str, hints: list[str]) -
     assert title_language.language and body_language.language
 
 
+TAGLIKE = st.from_regex(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8}){0,3}", fullmatch=True)
+NORMAL_TAG = re.compile(r"[a-z]{2,3}(-[A-Z][a-z]{3})?")
+
+
 @FAST
-@given(ANY_TEXT)
-def test_normalise_tag_never_raises(value: str) -> None:
-    assert isinstance(normalise_tag(value), str)
+@given(st.one_of(ANY_TEXT, TAGLIKE))
+def test_normalise_tag_gives_a_normal_tag_or_und_for_anything(value: str) -> None:
+    normal = normalise_tag(value)
+    assert NORMAL_TAG.fullmatch(normal), normal  # "und" included
+    assert normalise_tag(normal) == normal
 
 
 @FAST
