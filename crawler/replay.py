@@ -12,7 +12,9 @@ An entry may carry ``meta``: the crawl's raw archive (``data/archive/``) keeps t
 to each article page (source, requested URL, feed hints), so ``reprocess`` can run the
 pipelines again over stored pages without fetching anything. A body path must stay inside
 the archive folder (no absolute path, no ``..``, no symlink leading out). Bodies are read
-when a request asks for them, not when the archive is opened.
+when a request asks for them, not when the archive is opened; a process indexes an archive
+once (:data:`ARCHIVES`), however many crawlers replay it, and keeps for a folder only where
+each URL's entry is, reading its line again when asked for it.
 
 A WARC file (``.warc`` or ``.warc.gz``, as written by wget or warcio) can be replayed too.
 
@@ -32,11 +34,13 @@ import hashlib
 import json
 import logging
 import re
+import threading
 import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from types import MappingProxyType
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import urlsplit
 
 from scrapy import Request
@@ -103,54 +107,136 @@ class Recorded:
         return None
 
 
-def read_archive(path: Path, *, max_body_bytes: int = 0) -> dict[str, Recorded]:
+def read_archive(path: Path, *, max_body_bytes: int = 0) -> Mapping[str, Recorded]:
     """Every response in the archive at ``path`` (a folder or a WARC file), by URL.
 
-    Bodies are not read: each entry knows where its body is and its size. In a WARC, a
-    body is measured up to ``max_body_bytes`` (when given): a larger one is only known to
-    be larger. Raises :class:`ArchiveError` naming the file (and line) for anything unusable.
+    The process's one index of that archive (see :class:`ArchiveIndexes`): read on the first
+    call, shared by every later one (each crawler of a run, the CLI's check before it) until
+    its index files change. Read-only. Bodies are not read: each entry knows where its body
+    is and its size; a folder's entries are parsed again from their index line when asked
+    for. In a WARC, a body is measured up to ``max_body_bytes`` (when given): a larger one is
+    only known to be larger. Raises :class:`ArchiveError` naming the file (and line) for
+    anything unusable.
     """
-    if path.is_dir():
-        return dict(_read_folder(path))
-    if path.is_file() and path.name.endswith((".warc", ".warc.gz")):
-        return dict(_read_warc(path, max_body_bytes))
-    raise ArchiveError(f"{path}: not an archive folder (with {INDEX}) nor a .warc/.warc.gz file")
+    return ARCHIVES.get(path, max_body_bytes)
 
 
-def _read_folder(path: Path) -> Iterator[tuple[str, Recorded]]:
-    """Entries of ``index.jsonl``, then of any ``index-*.jsonl`` (one per source, say)."""
+def scan_archive(path: Path) -> Iterator[Recorded]:
+    """Each URL's latest entry in the archive folder at ``path``, one at a time.
+
+    For a run over the whole archive (``reprocess``): nothing is shared or kept, each entry
+    is parsed when its turn comes and its body read when asked for. Every index line is
+    checked before the first entry is given (an :class:`ArchiveError` names file and line);
+    a body file that is missing is not: reading that entry's body raises :class:`OSError`.
+    """
+    index = FolderIndex.read(path, bodies_must_exist=False)
+    for url in index:
+        yield index[url]
+
+
+def _index_files(path: Path) -> list[Path]:
+    """``index.jsonl``, then any ``index-*.jsonl`` (one per source, say)."""
     indexes = sorted(path.glob("index-*.jsonl"))
     if (path / INDEX).is_file():
         indexes.insert(0, path / INDEX)
     if not indexes:
         raise ArchiveError(f"{path}: archive folder has no {INDEX}")
-    for index in indexes:
-        yield from _read_index(path, index)
+    return indexes
 
 
-def _read_index(path: Path, index: Path) -> Iterator[tuple[str, Recorded]]:
-    root = path.resolve()
-    with index.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                entry = json.loads(line)
-                body = _body_file(root, entry.get("body")) if entry.get("body") else None
-                recorded = Recorded(
-                    url=entry["url"],
-                    status=int(entry.get("status", 200)),
-                    headers=dict(entry.get("headers") or {}),
-                    size=body.stat().st_size if body else 0,
-                    meta=dict(entry.get("meta") or {}),
-                    source=FileBody(body) if body else None,
-                )
-            except (ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-                raise ArchiveError(f"{index}:{number}: unreadable entry: {exc}") from exc
-            yield recorded.url, recorded
+class _Line(NamedTuple):
+    """Where an entry is: which index file (by number), its line number, its byte offset."""
+
+    file: int
+    number: int
+    offset: int
 
 
-def _body_file(root: Path, name: Any) -> Path:
+class FolderIndex(Mapping[str, Recorded]):
+    """An archive folder's index: where each URL's latest entry is, not the entry itself.
+
+    Building it reads and checks every line (a later entry for a URL wins; URLs keep the
+    order they first appear in); looking a URL up reads its one line again, so headers and
+    meta are held only while someone holds the :class:`Recorded`, and bodies never.
+    """
+
+    def __init__(
+        self, root: Path, indexes: list[Path], lines: dict[str, _Line], bodies_must_exist: bool
+    ) -> None:
+        self._root = root
+        self._indexes = indexes
+        self._lines = lines
+        self._bodies_must_exist = bodies_must_exist
+
+    @classmethod
+    def read(cls, path: Path, *, bodies_must_exist: bool = True) -> FolderIndex:
+        indexes = _index_files(path)
+        root = path.resolve()
+        lines: dict[str, _Line] = {}
+        for number, index in enumerate(indexes):
+            for line, offset, raw in _index_lines(index):
+                if raw.strip():
+                    recorded = _parse_entry(root, index, line, raw, bodies_must_exist)
+                    lines[recorded.url] = _Line(number, line, offset)
+        return cls(root, indexes, lines, bodies_must_exist)
+
+    def __getitem__(self, url: str) -> Recorded:
+        where = self._lines[url]
+        index = self._indexes[where.file]
+        try:
+            with index.open("rb") as fh:
+                fh.seek(where.offset)
+                raw = fh.readline()
+        except OSError as exc:
+            raise ArchiveError(f"{index}:{where.number}: unreadable entry: {exc}") from exc
+        recorded = _parse_entry(self._root, index, where.number, raw, self._bodies_must_exist)
+        if recorded.url != url:
+            raise ArchiveError(f"{index}:{where.number}: changed since the archive was indexed")
+        return recorded
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+
+def _index_lines(index: Path) -> Iterator[tuple[int, int, bytes]]:
+    """Each line of ``index`` with its number and byte offset."""
+    with index.open("rb") as fh:
+        offset = 0
+        for number, raw in enumerate(fh, start=1):
+            yield number, offset, raw
+            offset += len(raw)
+
+
+def _parse_entry(
+    root: Path, index: Path, number: int, raw: bytes, bodies_must_exist: bool
+) -> Recorded:
+    try:
+        entry = json.loads(raw)
+        body = _body_file(root, entry["body"], bodies_must_exist) if entry.get("body") else None
+        return Recorded(
+            url=entry["url"],
+            status=int(entry.get("status", 200)),
+            headers=dict(entry.get("headers") or {}),
+            size=_size(body),
+            meta=dict(entry.get("meta") or {}),
+            source=FileBody(body) if body else None,
+        )
+    except (ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        raise ArchiveError(f"{index}:{number}: unreadable entry: {exc}") from exc
+
+
+def _size(body: Path | None) -> int:
+    """A body file's size; 0 for no body, or a missing file (reading it then fails)."""
+    try:
+        return body.stat().st_size if body else 0
+    except FileNotFoundError:
+        return 0
+
+
+def _body_file(root: Path, name: Any, must_exist: bool = True) -> Path:
     """The body file ``name`` names, which must be inside the archive folder ``root``."""
     if not isinstance(name, str):
         raise TypeError(f"body must be a relative path, not {name!r}")
@@ -160,9 +246,74 @@ def _body_file(root: Path, name: Any) -> Path:
     target = (root / relative).resolve()
     if not target.is_relative_to(root):
         raise ValueError(f"body {name!r} leads outside the archive folder {root}")
-    if not target.is_file():
+    if must_exist and not target.is_file():
         raise FileNotFoundError(f"body {name!r} is not a file in {root}")
     return target
+
+
+@dataclass(frozen=True)
+class _Held:
+    stamp: tuple[tuple[str, int, int], ...]
+    max_body_bytes: int
+    index: Mapping[str, Recorded]
+
+
+class ArchiveIndexes:
+    """The archives this process has indexed, each read once and shared.
+
+    A nightly runs one Scrapy crawler per source in one process, each with its own
+    :class:`ReplayMiddleware`: all of them (and the CLI's check before the crawl) get the one
+    index. An archive is read again only when its index files (or WARC file) change, by
+    modification time or size. ``reads`` counts the archives read, for tests and benchmarks.
+    """
+
+    def __init__(self) -> None:
+        self.reads = 0
+        self._held: dict[Path, _Held] = {}
+        self._lock = threading.Lock()
+
+    def get(self, path: Path, max_body_bytes: int = 0) -> Mapping[str, Recorded]:
+        key = path.resolve()
+        with self._lock:
+            stamp = _stamp(path)
+            held = self._held.get(key)
+            if held and held.stamp == stamp and _measured_enough(held, max_body_bytes):
+                return held.index
+            index = _index(path, max_body_bytes)
+            self.reads += 1
+            self._held[key] = _Held(stamp, max_body_bytes, index)
+            logger.info("archive %s indexed: %d responses", path, len(index))
+            return index
+
+    def clear(self) -> None:
+        with self._lock:
+            self._held.clear()
+
+
+def _measured_enough(held: _Held, max_body_bytes: int) -> bool:
+    """A WARC indexed with a size limit knows sizes up to that limit only; a folder's exact."""
+    return not held.max_body_bytes or 0 < max_body_bytes <= held.max_body_bytes
+
+
+def _stamp(path: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, modification time and size of the files an index is read from."""
+    files = _index_files(path) if path.is_dir() else [path] if path.is_file() else []
+    stamps = []
+    for file in files:
+        stat = file.stat()
+        stamps.append((file.name, stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)
+
+
+def _index(path: Path, max_body_bytes: int) -> Mapping[str, Recorded]:
+    if path.is_dir():
+        return FolderIndex.read(path)
+    if path.is_file() and path.name.endswith((".warc", ".warc.gz")):
+        return MappingProxyType(dict(_read_warc(path, max_body_bytes)))
+    raise ArchiveError(f"{path}: not an archive folder (with {INDEX}) nor a .warc/.warc.gz file")
+
+
+ARCHIVES = ArchiveIndexes()
 
 
 def _read_warc(path: Path, max_body_bytes: int) -> Iterator[tuple[str, Recorded]]:
@@ -316,10 +467,15 @@ class ReplayMiddleware:
         if not path:
             raise NotConfigured  # no archive to replay: downloads use the network
         max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        # The process's one index of the archive, shared by every crawler of the run.
         return cls(read_archive(Path(path), max_body_bytes=max_size), str(path), max_size)
 
     def process_request(self, request: Request) -> Response:
-        recorded = self.archive.get(request.url)
+        try:
+            recorded = self.archive.get(request.url)
+        except ArchiveError as exc:  # its index line changed since the crawl began
+            logger.warning("cannot replay %s: %s", request.url, exc)
+            raise IgnoreRequest(f"archive entry unreadable: {exc}") from exc
         if recorded is None:
             logger.warning("not in archive %s: %s (answered 404)", self.path, request.url)
             return Response(request.url, status=404, request=request)
