@@ -39,6 +39,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/site.py --sizes 1000,10000
 	$(BIN)/python bench/replay.py
+	$(BIN)/python bench/crawl.py   # 10,000 stories: several minutes
 	-$(BIN)/python bench/realpages.py   # needs GCED_REALPAGES (it says how to get the pages)
 
 clean:
