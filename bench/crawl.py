@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import re
 import subprocess
 import sys
@@ -35,17 +36,19 @@ HOST = "https://news.example.org"
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 FIRST_DAY = datetime(2025, 1, 1, tzinfo=UTC)
 ENTRY_POINTS, ROBOTS = 1, 1  # the sitemap, and the host's robots.txt
-WORDS = (
-    "teachers pupils schools learning citizenship peace rights climate youth literacy "
-    "ministry region village district programme training curriculum textbooks families"
-).split()
+SYLLABLES = "ka lo mi re tu sa ne vi do pa ri ko le mu ta si no be ga fu".split()
+# A vocabulary of made-up words: each story draws its own text from it, so that stories
+# differ as real ones do (near-identical texts would make the store compare each new story
+# with thousands of MinHash matches).
+WORDS = [a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES[:5]]
 
 
 def story(n: int) -> bytes:
-    """A small news page with text of its own (a shared text would make one story of all)."""
-    words = [WORDS[(n * 7 + i * 3) % len(WORDS)] for i in range(60)]
+    """A small news page with text of its own."""
+    draw = random.Random(n)
+    words = [draw.choice(WORDS) for _ in range(60)]
     paragraphs = "".join(
-        f"<p>Story {n}, paragraph {p}: " + " ".join(words[p * 12 : p * 12 + 12]) + f" ({n}).</p>"
+        f"<p>Story {n}, paragraph {p}: " + " ".join(words[p * 12 : p * 12 + 12]) + ".</p>"
         for p in range(5)
     )
     day = 1 + n % 28
