@@ -23,12 +23,11 @@ from lxml.cssselect import CSSSelector
 from lxml.etree import XPathError
 
 from pipelines.rules import SiteRules
+from spiders.sources import DEFAULT_NEXT_PAGE, SourceConfig
 
 DEFAULTS_PATH = Path(__file__).with_name("defaults") / "gced-news.toml"
 LOCAL_CONFIG = Path("gced-news.toml")
 SPIDERS = ("un_news", "unesco", "unicef", "undp", "generic")
-# Drupal pagers (all four sites are Drupal) and the standard rel=next.
-DEFAULT_NEXT_PAGE = "li.pager__item--next a, a[rel~=next], link[rel~=next]"
 
 
 class ConfigError(ValueError):
@@ -52,38 +51,6 @@ class CrawlSettings:
     download_timeout: float
     obey_robots_txt: bool
     log_level: str
-
-
-@dataclass(frozen=True)
-class SourceConfig:
-    name: str
-    spider: str
-    languages: tuple[str, ...]
-    allowed_domains: tuple[str, ...]
-    feeds: tuple[str, ...] = ()
-    sitemaps: tuple[str, ...] = ()
-    listings: tuple[str, ...] = ()
-    article_patterns: tuple[str, ...] = ()
-    next_page: str = DEFAULT_NEXT_PAGE
-    agency: str = ""
-    country: str | None = None
-    enabled: bool = True
-    rules: SiteRules = field(default_factory=SiteRules)
-
-    @property
-    def publisher(self) -> str:
-        """What records name as their ``source``: the agency (unicef), else the source name."""
-        return self.agency or self.name
-
-    def feed_urls(self) -> list[tuple[str, str | None]]:
-        """Each configured feed as (url, language); ``{lang}`` templates expand per language."""
-        return _expand(self.feeds, self.languages)
-
-    def sitemap_urls(self) -> list[tuple[str, str | None]]:
-        return _expand(self.sitemaps, self.languages)
-
-    def listing_urls(self) -> list[tuple[str, str | None]]:
-        return _expand(self.listings, self.languages)
 
 
 @dataclass(frozen=True)
@@ -133,16 +100,6 @@ def host_rules(site_rules: Mapping[str, SiteRules], host: str) -> SiteRules:
         if host == key or host.endswith("." + key):
             found = site_rules[key].over(found)
     return found
-
-
-def _expand(templates: tuple[str, ...], languages: tuple[str, ...]) -> list[tuple[str, str | None]]:
-    urls: list[tuple[str, str | None]] = []
-    for template in templates:
-        if "{lang}" in template:
-            urls.extend((template.replace("{lang}", lang), lang) for lang in languages)
-        else:
-            urls.append((template, None))
-    return urls
 
 
 def find_config_path(explicit: str | Path | None, env_value: str | None) -> Path | None:

@@ -14,8 +14,9 @@ from scrapy import Spider
 from scrapy.crawler import CrawlerProcess
 
 from crawler import store
-from crawler.config import Config, SourceConfig
+from crawler.config import Config
 from crawler.settings import scrapy_settings
+from spiders.sources import SourceConfig
 
 # What became of each page fetched: stored (new, updated, unchanged); "no_article": fetched,
 # but it holds no article (remembered, not fetched again); "failed": it could not be fetched,

@@ -49,6 +49,8 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
+from spiders.items import response_headers
+
 logger = logging.getLogger(__name__)
 
 INDEX = "index.jsonl"
@@ -428,13 +430,6 @@ class ArchiveWriter:
             entry["meta"] = dict(meta)
         with self._index.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
-
-
-def response_headers(response: Response) -> dict[str, str]:
-    """A response's headers as text, repeated headers joined (as HTTP allows)."""
-    return {
-        k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()
-    }
 
 
 def _decoded_body(response: Response) -> tuple[dict[str, str], bytes]:

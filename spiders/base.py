@@ -23,8 +23,6 @@ from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.config import SourceConfig
-from crawler.replay import response_headers
 from pipelines.dates import parse_date
 from pipelines.dedup import canonical_url, clean_url
 from spiders.discovery import (
@@ -37,7 +35,14 @@ from spiders.discovery import (
     matches,
     sitemap_links,
 )
-from spiders.items import EntryPointFailure, EntryPointState, FetchFailure, RawPage
+from spiders.items import (
+    EntryPointFailure,
+    EntryPointState,
+    FetchFailure,
+    RawPage,
+    response_headers,
+)
+from spiders.sources import SourceConfig
 
 # Nightly runs follow a listing's pager this far while its pages still bring new links.
 NIGHTLY_MAX_PAGES = 3

@@ -9,7 +9,10 @@ them whole again and finds the failed pages, instead of being told "304 Not Modi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
 
 
 @dataclass
@@ -68,3 +71,10 @@ class EntryPointFailure:
     source: str
     reason: str
     via: tuple[str, ...] = ()
+
+
+def response_headers(response: Response) -> dict[str, str]:
+    """A response's headers as text, repeated headers joined (as HTTP allows)."""
+    return {
+        k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()
+    }

@@ -17,6 +17,7 @@ from pipelines.record import FIELDS
 from tests.conftest import ROOT
 
 PIPELINES = sorted((ROOT / "pipelines").glob("*.py"))
+SPIDERS = sorted((ROOT / "spiders").glob("*.py"))
 SCRAPY_ADAPTER = ROOT / "pipelines" / "scrapy.py"
 HEAVY = ("trafilatura", "py3langid", "pycld2", "scrapy")
 
@@ -41,6 +42,12 @@ def test_pipelines_import_nothing_of_the_crawler_and_scrapy_only_in_its_adapter(
     assert "crawler" not in names
     if path != SCRAPY_ADAPTER:
         assert "scrapy" not in names
+
+
+@pytest.mark.parametrize("path", SPIDERS, ids=lambda p: p.name)
+def test_spiders_import_nothing_of_the_crawler(path: Path) -> None:
+    """Spiders hand plain items on; the source they read is a plain value (spiders.sources)."""
+    assert "crawler" not in imported(path)
 
 
 @pytest.mark.parametrize("module", ["crawler.store", "crawler.config", "crawler.digest"])
