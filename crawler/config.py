@@ -92,12 +92,13 @@ class Config:
         return [s for s in self.sources.values() if s.enabled]
 
 
-def host_rules(site_rules: Mapping[str, SiteRules], host: str) -> SiteRules:
-    """The rules of ``host`` and of the domains above it, the most specific on top."""
-    host = host.lower().removeprefix("www.")
+def host_rules(site_rules: Mapping[str, SiteRules], *hosts: str) -> SiteRules:
+    """The rules of ``hosts`` and of the domains above them, each once, the most specific on
+    top."""
+    names = [host.lower().removeprefix("www.") for host in hosts]
     found = SiteRules()
     for key in sorted(site_rules, key=len):
-        if host == key or host.endswith("." + key):
+        if any(name == key or name.endswith("." + key) for name in names):
             found = site_rules[key].over(found)
     return found
 
@@ -246,10 +247,7 @@ _RULE_SELECTORS = ("drop", "prune", "standfirst")
 
 def _with_site_rules(source: SourceConfig, site_rules: Mapping[str, SiteRules]) -> SourceConfig:
     """The source with the rules of its hosts under its own."""
-    rules = source.rules
-    for domain in reversed(source.allowed_domains):
-        rules = rules.over(host_rules(site_rules, domain))
-    return replace(source, rules=rules)
+    return replace(source, rules=source.rules.over(host_rules(site_rules, *source.allowed_domains)))
 
 
 def _rules(table: dict[str, Any], file: str, where: str) -> SiteRules:

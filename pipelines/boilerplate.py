@@ -156,7 +156,7 @@ def prune_tree(tree: HtmlElement, drop: Sequence[str] = (), prune: Sequence[str]
         if id(node) in guessed_ids and _holds_prose(node):
             continue  # a class word is a guess: "print-step", "date-outer" hold real paragraphs
         removed.append(" ".join(node.text_content().split()))
-        _drop_keeping_tail(node)
+        node.drop_tree()  # its tail text stays in the parent
     return removed
 
 
@@ -167,7 +167,7 @@ def find_date_text(tree: HtmlElement, headline: HtmlElement | None) -> str | Non
     then above), else the first ``<time>`` or "date" block in ``<article>``/``<main>``. Read
     before pruning; dates inside navigation, asides and related lists do not count.
     """
-    if headline is not None and headline.getroottree().getroot() is tree.getroottree().getroot():
+    if headline is not None and _attached(headline, tree):
         for node in (*_BELOW(headline), *reversed(_ABOVE(headline))):
             text = _date_text(node, by_text=True)
             if text:
@@ -190,6 +190,11 @@ _ABOVE = etree.XPath(
     f"(ancestor::*|preceding::*|preceding::comment())[position() > last() - {_DATE_REACH_ABOVE}]"
 )
 _IN_ARTICLE = etree.XPath("//*[ancestor::article or ancestor::main]")
+
+
+def _attached(node: HtmlElement, tree: HtmlElement) -> bool:
+    """Whether ``node`` is still part of ``tree`` (pruning may have taken it)."""
+    return node.getroottree().getroot() is tree.getroottree().getroot()
 
 
 def _date_text(node: HtmlElement, by_text: bool) -> str | None:
@@ -241,18 +246,6 @@ def _holds_prose(node: HtmlElement) -> bool:
     return text - linked >= _PROSE_CHARS and linked < text / 3
 
 
-def _drop_keeping_tail(node: HtmlElement) -> None:
-    """Remove ``node`` but keep the text that follows it inside its parent."""
-    parent = node.getparent()
-    if node.tail and node.tail.strip():
-        previous = node.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + node.tail
-        else:
-            parent.text = (parent.text or "") + node.tail
-    parent.remove(node)
-
-
 def find_standfirst(
     tree: HtmlElement, headline: HtmlElement | None = None, selectors: Sequence[str] = ()
 ) -> list[str]:
@@ -266,7 +259,7 @@ def find_standfirst(
         for node in tree.cssselect(selector):
             if paragraphs := _standfirst_paragraphs(node):
                 return paragraphs
-    if headline is None or headline.getroottree().getroot() is not tree.getroottree().getroot():
+    if headline is None or not _attached(headline, tree):
         return []  # no headline, or one pruned away
     for node in _BELOW(headline):
         if node.tag not in _STANDFIRST_TAGS or not _class_words(node) & _STANDFIRST_WORDS:

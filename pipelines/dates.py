@@ -214,15 +214,16 @@ def _vote(evidence: list[_Evidence]) -> _Evidence | None:
     local_days = {
         e.day for e in evidence if not e.utc_time and _family(e.source) in _LOCAL_FAMILIES
     }
-    days = {id(e): _publisher_day(e, local_days) for e in evidence}
-    votes: dict[str, dict[str, int]] = {}
-    for e in evidence:
+    dated = [(e, _publisher_day(e, local_days)) for e in evidence]
+    votes: dict[str, dict[str, int]] = {}  # day → the weight of each family naming it
+    best_rank: dict[str, int] = {}  # day → the rank of its strongest evidence
+    for e, day in dated:
         family = _family(e.source)
-        by_family = votes.setdefault(days[id(e)], {})
+        by_family = votes.setdefault(day, {})
         by_family[family] = max(by_family.get(family, 0), _WEIGHT.get(family, 0))
-    best_rank = {day: min(_rank(e.source) for e in evidence if days[id(e)] == day) for day in votes}
+        best_rank[day] = min(best_rank.get(day, len(_RANK)), _rank(e.source))
     winner = max(votes, key=lambda day: (sum(votes[day].values()), -best_rank[day]))
-    backing = sorted((e for e in evidence if days[id(e)] == winner), key=lambda e: _rank(e.source))
+    backing = sorted((e for e, day in dated if day == winner), key=lambda e: _rank(e.source))
     stated = [e for e in backing if e.day == winner]
     return stated[0] if stated else _at_local_midnight(backing[0])
 

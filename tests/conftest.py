@@ -53,8 +53,6 @@ def shared_corpus() -> Path:
 def run_cli(*args: str, cwd: Path, config: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``gced-news`` as its own process (Scrapy's reactor runs once per process),
     with the network guard loaded at start-up."""
-    env = {k: v for k, v in os.environ.items() if k != "GCED_NEWS_CONFIG"}
-    env["PYTHONPATH"] = os.pathsep.join([str(NETGUARD), str(ROOT)])
     command = [
         sys.executable,
         "-m",
@@ -62,7 +60,17 @@ def run_cli(*args: str, cwd: Path, config: Path | None = None) -> subprocess.Com
         *(["--config", str(config)] if config else []),
         *args,
     ]
-    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        command, cwd=cwd, env=subprocess_env(ROOT), capture_output=True, text=True, timeout=300
+    )
+
+
+def subprocess_env(*path: Path) -> dict[str, str]:
+    """The environment of a child process: no config from the caller's shell, the network
+    guard loaded at start-up, then ``path`` on PYTHONPATH."""
+    env = {k: v for k, v in os.environ.items() if k != "GCED_NEWS_CONFIG"}
+    env["PYTHONPATH"] = os.pathsep.join(str(p) for p in (NETGUARD, *path))
+    return env
 
 
 @pytest.fixture

@@ -3,14 +3,13 @@ own commands from the project folder."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import NETGUARD, ROOT
+from tests.conftest import ROOT, subprocess_env
 
 SPIDERS = ["generic", "un_news", "undp", "unesco", "unicef"]
 NOT_SOURCES = {".git", ".venv", "data", "build", "gced_news.egg-info"}  # at the top level
@@ -18,12 +17,6 @@ NOT_SOURCES = {".git", ".venv", "data", "build", "gced_news.egg-info"}  # at the
 
 def _not_sources(folder: str, names: list[str]) -> set[str]:
     return NOT_SOURCES & set(names) if Path(folder) == ROOT else {"__pycache__"} & set(names)
-
-
-def _env(*path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "GCED_NEWS_CONFIG"}
-    env["PYTHONPATH"] = os.pathsep.join(str(p) for p in (NETGUARD, *path))
-    return env
 
 
 def _run(command: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -53,12 +46,12 @@ def test_an_installed_package_builds_the_site_from_any_folder(tmp_path: Path) ->
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
          "--target", str(target), str(source)],
         cwd=tmp_path,
-        env=_env(),
+        env=subprocess_env(),
     )  # fmt: skip
     assert built.returncode == 0, built.stderr
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = _env(target)
+    env = subprocess_env(target)
 
     where = _run([sys.executable, "-c", "import site_templates; print(site_templates.FOLDER)"],
                  cwd=elsewhere, env=env)  # fmt: skip
@@ -73,7 +66,7 @@ def test_an_installed_package_builds_the_site_from_any_folder(tmp_path: Path) ->
 
 
 def test_scrapy_list_names_the_spiders_from_the_project_folder() -> None:
-    result = _run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT, env=_env(ROOT))
+    result = _run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT, env=subprocess_env(ROOT))
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == SPIDERS
@@ -89,7 +82,7 @@ def test_scrapy_crawl_stores_a_sources_stories_as_gced_news_crawl_does(
          "-s", f"GCED_RAW_ARCHIVE={tmp_path / 'raw'}", "-s", "DOWNLOAD_DELAY=0",
          "-s", "LOG_LEVEL=WARNING"],
         cwd=ROOT,
-        env=_env(ROOT),
+        env=subprocess_env(ROOT),
     )  # fmt: skip
 
     assert result.returncode == 0, result.stderr
