@@ -24,7 +24,7 @@ from crawler.digest.pages import (
     CardSkeletons,
     PageRenderer,
     Settings,
-    TreeBuilder,
+    Tree,
     pagination,
 )
 from crawler.digest.render import TEMPLATES_DIR, Theme, load_theme
@@ -178,7 +178,7 @@ def test_cards_filled_in_from_one_skeleton_equal_cards_rendered_in_each_tree() -
     skeletons = CardSkeletons(theme)
     for code in UI_LANGUAGES:
         renderer = PageRenderer(theme, Settings("Digest", Visibility()), code)
-        tree = TreeBuilder(collection, renderer, None, skeletons)  # type: ignore[arg-type]
+        tree = Tree(collection, renderer, skeletons)
         for index, view in enumerate(collection.views):
             whole = theme.render(
                 "_card.html", item=view, labels=renderer.labels(view), t=renderer.L.ui,
@@ -226,7 +226,7 @@ def test_pages_assembled_from_the_frame_equal_whole_template_renders(code: str) 
     views = {view.id: view for view in collection.views}
     view, translation = (views["a1"], views["b2"]) if code == "en" else (views["b2"], views["a1"])
     alone = views["d4"]
-    tree = TreeBuilder(collection, renderer, None)  # type: ignore[arg-type]
+    tree = Tree(collection, renderer)
     labels = renderer.labels
     others = [(other, labels(other)) for other in collection.views if other is not view]
 

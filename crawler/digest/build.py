@@ -19,7 +19,7 @@ import resource
 import signal
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -27,10 +27,12 @@ from typing import Any
 
 from .context import Collection, TextStore, Visibility, collect
 from .i18n import UI_LANGUAGES
-from .machine import ROOT_INDEX, RootBuilder
-from .pages import CardSkeletons, ItemPagesBuilder, PageRenderer, Settings, TreeBuilder, item_shard
+from .machine import ROOT_INDEX, Root
+from .page import Page, render_pages
+from .pages import CardSkeletons, PageRenderer, Settings, Tree, item_shard
 from .render import Theme, load_theme
 from .search import BUNDLE_FOLDER, index_site
+from .site import item_pages, root_pages, tree_pages
 from .writer import SiteWriter, drop_manifests, forget_state, load_state, save_state
 
 logger = logging.getLogger(__name__)
@@ -247,16 +249,7 @@ def _run_part(part: str) -> PartResult:
     assert job is not None, "the build job is set before parts run"
     started = time.perf_counter()
     writer = SiteWriter(job.out_dir, part=part, build=_build_fingerprint(job, part))
-    if part == ROOT_PART:
-        RootBuilder(job.collection, job.theme, job.settings, writer).build()
-    elif part in ITEM_PARTS:
-        renderers = {code: PageRenderer(job.theme, job.settings, code) for code in UI_LANGUAGES}
-        item_json = RootBuilder(job.collection, job.theme, job.settings, writer).item_json
-        shard = ITEM_PARTS.index(part)
-        ItemPagesBuilder(job.collection, renderers, writer, shard, ITEM_SHARDS, item_json).build()
-    else:
-        renderer = PageRenderer(job.theme, job.settings, part)
-        TreeBuilder(job.collection, renderer, writer, job.cards).build()
+    render_pages(_part_pages(job, part), writer)
     _prune(writer, part)
     writer.finish()
     return PartResult(
@@ -269,6 +262,21 @@ def _run_part(part: str) -> PartResult:
         pid=os.getpid(),
         max_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     )
+
+
+def _part_pages(job: _Job, part: str) -> Iterator[Page]:
+    """The pages of one part, as site.py declares them."""
+    if part == ROOT_PART:
+        return root_pages(Root(job.collection, job.theme, job.settings))
+    if part in ITEM_PARTS:
+        trees = {
+            code: Tree(job.collection, PageRenderer(job.theme, job.settings, code))
+            for code in UI_LANGUAGES
+        }
+        root = Root(job.collection, job.theme, job.settings)
+        return item_pages(root, trees, ITEM_PARTS.index(part), ITEM_SHARDS)
+    renderer = PageRenderer(job.theme, job.settings, part)
+    return tree_pages(Tree(job.collection, renderer, job.cards))
 
 
 def _prune(writer: SiteWriter, part: str) -> None:

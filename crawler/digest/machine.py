@@ -11,18 +11,19 @@ protocol wants absolute URLs).
 
 from __future__ import annotations
 
-import json
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
+from itertools import islice
 from typing import Any
 
-from .context import Collection, ItemView, digest
+from .context import ITEMS_FOLDER, Collection, ItemView, digest
 from .i18n import DEFAULT_UI, UI_LANGUAGES
+from .page import JSON, STATIC, Page, as_json, verbatim, whole_template
 from .pages import Settings, listing_name, tree_page_count, tree_paths
 from .render import Theme
-from .writer import SiteWriter
 
 # How many of the latest stories the root page lists under its language choice.
 ROOT_LATEST = 30
@@ -50,54 +51,55 @@ class FeedEntry:
     topics: tuple[tuple[str, str], ...]
 
 
-class RootBuilder:
-    """Writes everything outside the interface-language trees through `writer`."""
+class Root:
+    """The pages outside the interface-language trees, as `Page` values (which
+    `site.root_pages` lists; the stories' JSON files are listed by `site.item_pages`)."""
 
-    def __init__(
-        self, collection: Collection, theme: Theme, settings: Settings, writer: SiteWriter
-    ) -> None:
+    def __init__(self, collection: Collection, theme: Theme, settings: Settings) -> None:
         self.collection = collection
         self.views = collection.views
         self.theme = theme
         self.settings = settings
-        self.writer = writer
         self.L = theme.catalogues[DEFAULT_UI]
+        self.render = whole_template(theme)
 
-    def build(self) -> None:
+    def static_pages(self) -> Iterator[Page]:
+        """The theme's static files, copied as they are."""
         for asset in self.theme.assets:
-            self.writer.write(asset.path, asset.data)
-        self.write_feeds()
-        self.write_sitemap()
-        self.write_root_index()
+            yield Page(asset.path, STATIC, partial(dict, data=asset.data), verbatim)
 
-    def write_root_index(self) -> None:
+    def index_page(self) -> Page:
         """The site's front door: the languages, and the latest stories for readers and
         tools that open the root page without following its refresh."""
         latest = self.views[:ROOT_LATEST]
         source = "root\0" + ",".join(view.fingerprint for view in latest)
-        if self.writer.is_current(ROOT_INDEX, source):
-            return
-        languages = [self.theme.catalogues[code] for code in UI_LANGUAGES]
-        stories = [
-            {
-                "title": view.title or view.id,
-                "lang": view.title_lang.code or "und",
-                "dir": "rtl" if view.title_lang.rtl else "ltr",
-                "href": view.page,
-            }
-            for view in latest
-        ]
-        html = self.theme.render(
-            "root.html", site_title=self.settings.site_title, languages=languages,
-            default=DEFAULT_UI, stories=stories,
-        )  # fmt: skip
-        self.writer.write(ROOT_INDEX, html.encode("utf-8"), source)
 
-    def item_json(self, index: int) -> bytes:
-        """One story's public fields as a JSON file (written by the item shards)."""
-        document = self.public_fields(index, self.views[index])
-        # One line, by json's C encoder (an indent would take its pure-Python one: 3× slower).
-        return (json.dumps(document, ensure_ascii=False, sort_keys=True) + "\n").encode()
+        def context() -> dict[str, Any]:
+            stories = [
+                {
+                    "title": view.title or view.id,
+                    "lang": view.title_lang.code or "und",
+                    "dir": "rtl" if view.title_lang.rtl else "ltr",
+                    "href": view.page,
+                }
+                for view in latest
+            ]
+            return {
+                "site_title": self.settings.site_title,
+                "languages": [self.theme.catalogues[code] for code in UI_LANGUAGES],
+                "default": DEFAULT_UI,
+                "stories": stories,
+            }
+
+        return Page(ROOT_INDEX, "root.html", context, self.render, source)
+
+    def item_json_page(self, index: int) -> Page:
+        """One story's public fields as a JSON file (listed with the story's page)."""
+        view = self.views[index]
+        return Page(
+            f"{ITEMS_FOLDER}/{view.id}.json", JSON, partial(self.public_fields, index, view),
+            as_json, self.collection.page_fingerprint(index),
+        )  # fmt: skip
 
     def public_fields(self, index: int, view: ItemView) -> dict[str, Any]:
         """What the site publishes about a story; never the editor's notes."""
@@ -125,34 +127,34 @@ class RootBuilder:
             "relevance": view.relevance,
         }
 
-    def write_feeds(self) -> None:
-        self._write_feed(f"{FEEDS_FOLDER}/all.xml", self.L.ui["feed_all"], range(len(self.views)))
+    def feed_pages(self) -> Iterator[Page]:
+        """All stories' feed, then one per language and one per topic."""
+        everything = range(len(self.views))
+        yield self.feed_page(f"{FEEDS_FOLDER}/all.xml", self.L.ui["feed_all"], everything)
         for kind in ("language", "topic"):
             for key, indexes in sorted(self.collection.listings[kind].items()):
                 name = listing_name(self.L, self.views, kind, key, indexes, inline=True)
                 title = self.L.text(f"listing_{kind}", name=name)
-                self._write_feed(f"{FEEDS_FOLDER}/{kind}/{key}.xml", title, indexes)
+                yield self.feed_page(f"{FEEDS_FOLDER}/{kind}/{key}.xml", title, indexes)
 
-    def _write_feed(self, path: str, title: str, indexes: Sequence[int]) -> None:
+    def feed_page(self, path: str, title: str, indexes: Sequence[int]) -> Page:
         chosen = list(indexes[:FEED_SIZE])
         fingerprints = ",".join(self.views[i].fingerprint for i in chosen)
-        source = digest(f"{title}\0{fingerprints}")
-        if self.writer.is_current(path, source):
-            return
-        depth = path.count("/")
-        entries = [self._entry(self.views[i], depth) for i in chosen]
-        updated = max((entry.updated for entry in entries), default=_iso(_EPOCH))
-        xml = self.theme.render(
-            "feed.xml",
-            feed_id=_urn(f"feed:{path}"),
-            title=f"{self.settings.site_title}: {title}",
-            self_href=self._link(path, depth),
-            home_href=self._link(f"{DEFAULT_UI}/index.html", depth),
-            site_title=self.settings.site_title,
-            updated=updated,
-            entries=entries,
-        )
-        self.writer.write(path, xml.encode("utf-8"), source)
+
+        def context() -> dict[str, Any]:
+            depth = path.count("/")
+            entries = [self._entry(self.views[i], depth) for i in chosen]
+            return {
+                "feed_id": _urn(f"feed:{path}"),
+                "title": f"{self.settings.site_title}: {title}",
+                "self_href": self._link(path, depth),
+                "home_href": self._link(f"{DEFAULT_UI}/index.html", depth),
+                "site_title": self.settings.site_title,
+                "updated": max((entry.updated for entry in entries), default=_iso(_EPOCH)),
+                "entries": entries,
+            }
+
+        return Page(path, "feed.xml", context, self.render, digest(f"{title}\0{fingerprints}"))
 
     def _entry(self, view: ItemView, depth: int) -> FeedEntry:
         moments = [view.updated, view.published, view.crawled]
@@ -171,7 +173,9 @@ class RootBuilder:
             topics=tuple((slug, self.L.topic(slug)) for slug in view.topics),
         )
 
-    def write_sitemap(self) -> None:
+    def sitemap_pages(self) -> Iterator[Page]:
+        """sitemap.xml, or when the site has more pages than one sitemap may list,
+        sitemap-1.xml, sitemap-2.xml, ... and sitemap.xml as their index."""
         ids = ",".join(view.page for view in self.views)  # the sitemap lists pages, not contents
         listings = self.collection.listings
         counts = repr({kind: {key: len(v) for key, v in keys.items()}
@@ -179,21 +183,20 @@ class RootBuilder:
         source = digest(f"{self.settings.base_url}\0{ids}\0{counts}")
         total = 1 + tree_page_count(self.collection, self.settings.page_size)
         files = -(-total // SITEMAP_LIMIT)
-        names = ["sitemap.xml"] if files == 1 else [f"sitemap-{n}.xml" for n in range(1, files + 1)]
-        if files > 1:
-            names.append("sitemap.xml")
-        if all(self.writer.would_keep(name, source) for name in names):
-            for name in names:
-                self.writer.is_current(name, source)
+        if files == 1:
+            yield Page("sitemap.xml", "sitemap.xml", self._sitemap_urls_of(0), self.render, source)
             return
-        chunks = _chunks(self._sitemap_urls(), SITEMAP_LIMIT)
-        for name, urls in zip(names, chunks, strict=False):
-            xml = self.theme.render("sitemap.xml", urls=urls)
-            self.writer.write(name, xml.encode("utf-8"), source)
-        if files > 1:
-            sitemaps = [self._link(name, 0) for name in names[:-1]]
-            xml = self.theme.render("sitemap_index.xml", sitemaps=sitemaps)
-            self.writer.write("sitemap.xml", xml.encode("utf-8"), source)
+        names = [f"sitemap-{n}.xml" for n in range(1, files + 1)]
+        for number, name in enumerate(names):
+            yield Page(name, "sitemap.xml", self._sitemap_urls_of(number), self.render, source)
+        sitemaps = [self._link(name, 0) for name in names]
+        index = {"sitemaps": sitemaps}
+        yield Page("sitemap.xml", "sitemap_index.xml", lambda: index, self.render, source)
+
+    def _sitemap_urls_of(self, number: int) -> Callable[[], dict[str, Any]]:
+        """The context of the `number`th sitemap file (from 0): its share of the URLs."""
+        start = number * SITEMAP_LIMIT
+        return lambda: {"urls": list(islice(self._sitemap_urls(), start, start + SITEMAP_LIMIT))}
 
     def _sitemap_urls(self) -> Iterator[str]:
         yield self._link(ROOT_INDEX, 0)
@@ -206,17 +209,6 @@ class RootBuilder:
         if self.settings.base_url:
             return self.settings.base_url.rstrip("/") + "/" + path
         return "../" * depth + path
-
-
-def _chunks(urls: Iterator[str], size: int) -> Iterator[list[str]]:
-    chunk: list[str] = []
-    for url in urls:
-        chunk.append(url)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _iso(moment: datetime) -> str:

@@ -28,11 +28,11 @@ from typing import Any
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
-from .charts import monthly_chart
+from .charts import Chart, monthly_chart
 from .context import LISTING_KINDS, Collection, ItemView, Lang, Visibility, digest, item_path
 from .i18n import UI_LANGUAGES, Catalogue
+from .page import Page
 from .render import Theme
-from .writer import SiteWriter
 
 PAGE_SIZE = 50
 HOME_FEATURED = 6
@@ -283,6 +283,19 @@ class PageRenderer:
             frame = _SWITCHER_HREF.sub(lambda m: hrefs[m[1]], frame).replace(_HREFLANG, hreflang)
         return frame.replace(_HEAD, head).replace(_CONTENT, content)
 
+    def render(self, template: str, context: Mapping[str, Any]) -> bytes:
+        """A tree page's render strategy (see `page.Page`): `render_page` with the chrome
+        in `context["page"]`. Cards given as bytes (a listing's) are spliced into the
+        encoded page, so each card is encoded once, not once per listing it is on."""
+        values = dict(context)
+        chrome = values.pop("page")
+        cards = values.get("cards")
+        if not isinstance(cards, bytes):
+            return self.render_page(template, chrome, **values).encode("utf-8")
+        values["cards"] = Markup(_CARDS)  # noqa: S704 - a placeholder for the encoded cards
+        html = self.render_page(template, chrome, **values)
+        return html.encode("utf-8").replace(_CARDS_UTF8, cards)
+
     def _make_chrome(self, path: str, title: str, section: str, alternates: bool) -> Chrome:
         depth = path.count("/") + 1
         root = "../" * depth
@@ -442,14 +455,14 @@ class SlotTexts(dict[str, str]):
         return names[kind](value)
 
 
-class TreeBuilder:
-    """Renders and writes one interface language's tree through `writer`."""
+class Tree:
+    """One interface language's tree: its pages as `Page` values (which `site.tree_pages`
+    and `site.item_pages` list), and the view data they show."""
 
     def __init__(
         self,
         collection: Collection,
         renderer: PageRenderer,
-        writer: SiteWriter,
         skeletons: CardSkeletons | None = None,
     ) -> None:
         self.collection = collection
@@ -459,22 +472,12 @@ class TreeBuilder:
         self.settings = renderer.settings
         self.code = renderer.code
         self.L = renderer.L
-        self.writer = writer
         self.skeletons = skeletons or CardSkeletons(renderer.theme)
         self._cards: dict[int, bytes] = {}
 
-    def build(self) -> None:
-        """Listings and fixed pages, the home page last. (Item pages: `ItemPagesBuilder`.)"""
-        self.write_listings()
-        self.write_browse()
-        self.write_search()
-        self.write_about()
-        self.write_stats()
-        self.write_home()
-
     # -- pages -------------------------------------------------------------------------------
 
-    def write_listings(self) -> None:
+    def listing_pages(self) -> Iterator[Page]:
         size = self.settings.page_size
         for kind in LISTING_KINDS:
             for key, indexes in sorted(self.collection.listings[kind].items()):
@@ -482,34 +485,31 @@ class TreeBuilder:
                 heading = self.listing_heading(kind, key, indexes)
                 for page in range(1, pages + 1):
                     chunk = indexes[(page - 1) * size : page * size]
-                    self._write_listing_page(kind, key, heading, chunk, page, pages)
+                    yield self.listing_page(kind, key, heading, chunk, page, pages)
 
-    def _write_listing_page(
+    def listing_page(
         self, kind: str, key: str, heading: str, chunk: Sequence[int], page: int, pages: int
-    ) -> None:
+    ) -> Page:
         path = f"{kind}/{key}/{listing_page_name(page)}"
         fingerprints = "".join([self.views[i].fingerprint for i in chunk])
         source = digest(f"{kind}\0{key}\0{heading}\0{page}\0{pages}\0{fingerprints}")
-        if self._current(path, source):
-            return
-        title = heading if page == 1 else self.L.text("page_title_paged", title=heading, page=page)
-        feed = None
-        if kind in ("language", "topic"):
-            feed = f"../../../feeds/{kind}/{key}.xml"
-        html = self.renderer.render_page(
-            "listing.html",
-            self.renderer.chrome(path, title, "browse"),
-            heading=heading,
-            cards=Markup(_CARDS),  # noqa: S704 - a placeholder for the encoded cards
-            pagination=pagination(page, pages, self.L),
-            feed=feed,
-        )
-        # Spliced in as bytes: each card is encoded once, not once per listing it is on.
-        data = html.encode("utf-8").replace(_CARDS_UTF8, b"\n".join(self.card(i) for i in chunk))
-        self.writer.write(f"{self.code}/{path}", data, source)
 
-    def write_home(self) -> None:
-        path = "index.html"
+        def context() -> dict[str, Any]:
+            title = heading
+            if page > 1:
+                title = self.L.text("page_title_paged", title=heading, page=page)
+            feed = f"../../../feeds/{kind}/{key}.xml" if kind in ("language", "topic") else None
+            return {
+                "page": self.renderer.chrome(path, title, "browse"),
+                "heading": heading,
+                "cards": b"\n".join(self.card(i) for i in chunk),
+                "pagination": pagination(page, pages, self.L),
+                "feed": feed,
+            }
+
+        return self._page(path, "listing.html", context, source)
+
+    def home_page(self) -> Page:
         featured = [i for i, view in enumerate(self.views) if view.featured][:HOME_FEATURED]
         shown = set(featured)
         latest = [i for i in range(len(self.views)) if i not in shown][:HOME_LATEST]
@@ -517,108 +517,86 @@ class TreeBuilder:
             "home\0" + ",".join(self.views[i].fingerprint for i in featured)
             + "\0" + ",".join(self.views[i].fingerprint for i in latest)
         )  # fmt: skip
-        if self._current(path, source):
-            return
-        self._write(
-            path,
-            source,
-            "index.html",
-            self.renderer.chrome(path, self.settings.site_title, "home"),
-            featured=[self._with_labels(i) for i in featured],
-            latest=[self._with_labels(i) for i in latest],
-        )
+        return self._page("index.html", "index.html", lambda: {
+            "page": self.renderer.chrome("index.html", self.settings.site_title, "home"),
+            "featured": [self._with_labels(i) for i in featured],
+            "latest": [self._with_labels(i) for i in latest],
+        }, source)  # fmt: skip
 
-    def write_browse(self) -> None:
-        path = "browse.html"
+    def browse_page(self) -> Page:
         sections = [(kind, self.entries(kind, "")) for kind in LISTING_KINDS]
         sections = [(kind, entries) for kind, entries in sections if entries]
-        source = digest(repr(sections))
-        if self._current(path, source):
-            return
-        self._write(
-            path,
-            source,
-            "browse.html",
-            self.renderer.chrome(path, self.L.ui["browse_title"], "browse"),
-            sections=sections,
-        )
+        return self._page("browse.html", "browse.html", lambda: {
+            "page": self.renderer.chrome("browse.html", self.L.ui["browse_title"], "browse"),
+            "sections": sections,
+        }, digest(repr(sections)))  # fmt: skip
 
-    def write_search(self) -> None:
-        path = "search.html"
+    def search_page(self) -> Page:
         filters = [
             (kind, self.L.ui["filter_year"] if kind == "year" else self.L.ui[kind_label(kind)],
              entries)
             for kind, entries in self.filter_entries()
         ]  # fmt: skip
         empty = not self.views  # nothing shown yet: no index to search (Pagefind is not run)
-        source = digest(repr((filters, empty)))
-        if self._current(path, source):
-            return
-        self._write(
-            path,
-            source,
-            "search.html",
-            self.renderer.chrome(path, self.L.ui["search_title"], "search"),
-            filters=filters,
-            empty=empty,
-        )
+        return self._page("search.html", "search.html", lambda: {
+            "page": self.renderer.chrome("search.html", self.L.ui["search_title"], "search"),
+            "filters": filters,
+            "empty": empty,
+        }, digest(repr((filters, empty))))  # fmt: skip
 
-    def write_about(self) -> None:
-        path = "about.html"
+    def about_page(self) -> Page:
         visibility = self.settings.visibility
         threshold = _decimal(visibility.threshold, self.L)
         feeds = {kind: self.entries(kind, "../") for kind in ("language", "topic")}
-        source = digest(repr((visibility, threshold, feeds)))
-        if self._current(path, source):
-            return
-        self._write(
-            path,
-            source,
-            "about.html",
-            self.renderer.chrome(path, self.L.ui["about_title"], "about"),
-            show_candidates=visibility.show_candidates,
-            threshold=threshold,
-            language_feeds=[(e.label, f"../feeds/language/{e.key}.xml") for e in feeds["language"]],
-            topic_feeds=[(e.label, f"../feeds/topic/{e.key}.xml") for e in feeds["topic"]],
-        )
+        return self._page("about.html", "about.html", lambda: {
+            "page": self.renderer.chrome("about.html", self.L.ui["about_title"], "about"),
+            "show_candidates": visibility.show_candidates,
+            "threshold": threshold,
+            "language_feeds": [(e.label, f"../feeds/language/{e.key}.xml")
+                               for e in feeds["language"]],
+            "topic_feeds": [(e.label, f"../feeds/topic/{e.key}.xml") for e in feeds["topic"]],
+        }, digest(repr((visibility, threshold, feeds))))  # fmt: skip
 
-    def write_stats(self) -> None:
-        path = "stats.html"
+    def stats_page(self) -> Page:
         counts = monthly_counts(self.views)
-        source = digest(repr(counts))
-        if self._current(path, source):
-            return
-        months, by_source, by_language = counts
-        charts = []
-        if months:
-            source_keys = sorted({key for key, _ in by_source}, key=self.L.source)
-            language_keys = sorted({key for key, _ in by_language}, key=self.L.language)
-            charts = [
-                monthly_chart(
-                    chart_id="chart-sources",
-                    title=self.L.ui["chart_sources_title"],
-                    months=months,
-                    series=[(key, self.L.source(key)) for key in source_keys],
-                    counts=by_source,
-                    L=self.L,
-                ),
-                monthly_chart(
-                    chart_id="chart-languages",
-                    title=self.L.ui["chart_languages_title"],
-                    months=months,
-                    series=[(key, self.L.language(key)) for key in language_keys],
-                    counts=by_language,
-                    L=self.L,
-                ),
-            ]
-        self._write(
-            path,
-            source,
-            "stats.html",
-            self.renderer.chrome(path, self.L.ui["stats_title"], "stats"),
-            total=len(self.views),
-            charts=charts,
-        )
+        return self._page("stats.html", "stats.html", lambda: {
+            "page": self.renderer.chrome("stats.html", self.L.ui["stats_title"], "stats"),
+            "total": len(self.views),
+            "charts": self.charts(*counts),
+        }, digest(repr(counts)))  # fmt: skip
+
+    def item_page(self, index: int) -> Page:
+        """A story's page (in this tree: the story's own), made from the story and its
+        story's other members."""
+        view = self.views[index]
+
+        def context() -> dict[str, Any]:
+            renderer = self.renderer
+            untitled = "" if view.title else renderer.L.ui["untitled"]
+            duplicates = [self.views[i] for i in self.collection.duplicates(index)]
+            translations = story_versions(duplicates)
+            chrome = renderer.chrome(
+                item_path(view.id), view.title or untitled, "item",
+                renderer.item_alternates(view, translations),
+            )  # fmt: skip
+            return {
+                "page": chrome,
+                "item": view,
+                "labels": renderer.labels(view),
+                "paragraphs": self.collection.paragraphs(view),
+                "untitled": untitled,
+                "duplicates": [(other, renderer.labels(other)) for other in duplicates],
+            }
+
+        return Page(
+            view.page, "item.html", context, self.renderer.render,
+            self.collection.page_fingerprint(index),
+        )  # fmt: skip
+
+    def _page(
+        self, path: str, template: str, context: Callable[[], Mapping[str, Any]], source: str
+    ) -> Page:
+        return Page(f"{self.code}/{path}", template, context, self.renderer.render, source)
 
     # -- view data ---------------------------------------------------------------------------
 
@@ -630,6 +608,36 @@ class TreeBuilder:
             html = self.skeletons.card(self.views[index], self.renderer, context)
             card = self._cards[index] = html.encode("utf-8")
         return card
+
+    def charts(
+        self,
+        months: list[str],
+        by_source: Mapping[tuple[str, str], int],
+        by_language: Mapping[tuple[str, str], int],
+    ) -> list[Chart]:
+        """The statistics page's charts: stories per month by source and by language."""
+        if not months:
+            return []
+        source_keys = sorted({key for key, _ in by_source}, key=self.L.source)
+        language_keys = sorted({key for key, _ in by_language}, key=self.L.language)
+        return [
+            monthly_chart(
+                chart_id="chart-sources",
+                title=self.L.ui["chart_sources_title"],
+                months=months,
+                series=[(key, self.L.source(key)) for key in source_keys],
+                counts=by_source,
+                L=self.L,
+            ),
+            monthly_chart(
+                chart_id="chart-languages",
+                title=self.L.ui["chart_languages_title"],
+                months=months,
+                series=[(key, self.L.language(key)) for key in language_keys],
+                counts=by_language,
+                L=self.L,
+            ),
+        ]
 
     def _with_labels(self, index: int) -> tuple[ItemView, ItemLabels]:
         view = self.views[index]
@@ -667,67 +675,6 @@ class TreeBuilder:
         year_entries = [Entry(year, year, count, "") for year, count in sorted(years.items())][::-1]
         kinds = [(kind, self.entries(kind, "")) for kind in ("language", "source", "topic")]
         return [*kinds, ("country", self.entries("country", "")), ("year", year_entries)]
-
-    # -- plumbing ----------------------------------------------------------------------------
-
-    def _current(self, path: str, source: str) -> bool:
-        return self.writer.is_current(f"{self.code}/{path}", source)
-
-    def _write(self, path: str, source: str, template: str, chrome: Chrome, **context: Any) -> None:
-        html = self.renderer.render_page(template, chrome, **context)
-        self.writer.write(f"{self.code}/{path}", html.encode("utf-8"), source)
-
-
-class ItemPagesBuilder:
-    """Writes one shard of the items: each item's page (in its own tree) and its JSON file."""
-
-    def __init__(
-        self,
-        collection: Collection,
-        renderers: Mapping[str, PageRenderer],
-        writer: SiteWriter,
-        shard: int,
-        shards: int,
-        item_json: Callable[[int], bytes],
-    ) -> None:
-        self.collection = collection
-        self.views = collection.views
-        self.renderers = renderers
-        self.writer = writer
-        self.shard = shard
-        self.shards = shards
-        self.item_json = item_json
-
-    def build(self) -> None:
-        for index, view in enumerate(self.views):
-            if item_shard(view.id, self.shards) == self.shard:
-                self.write_item(index, view)
-
-    def write_item(self, index: int, view: ItemView) -> None:
-        source = self.collection.page_fingerprint(index)
-        json_path = f"items/{view.id}.json"
-        if not self.writer.is_current(json_path, source):
-            self.writer.write(json_path, self.item_json(index), source)
-        if self.writer.is_current(view.page, source):
-            return
-        renderer = self.renderers[view.tree]
-        untitled = "" if view.title else renderer.L.ui["untitled"]
-        duplicates = [self.views[i] for i in self.collection.duplicates(index)]
-        translations = story_versions(duplicates)
-        chrome = renderer.chrome(
-            item_path(view.id), view.title or untitled, "item",
-            renderer.item_alternates(view, translations),
-        )  # fmt: skip
-        html = renderer.render_page(
-            "item.html",
-            chrome,
-            item=view,
-            labels=renderer.labels(view),
-            paragraphs=self.collection.paragraphs(view),
-            untitled=untitled,
-            duplicates=[(other, renderer.labels(other)) for other in duplicates],
-        )
-        self.writer.write(view.page, html.encode("utf-8"), source)
 
 
 def listing_name(
