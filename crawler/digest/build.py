@@ -3,8 +3,9 @@
 Parts are independent — one tree per interface language (listings, home and fixed pages),
 sixteen shards of the stories (each story's page, in its own tree, and its JSON), and the root
 files (language chooser, feeds, sitemap, static) — so they run in forked worker processes on
-a large site; each part has its own writer and manifest. Pagefind runs last, and only when an
-indexed page changed.
+a large site; each part has its own writer and manifest, and renders the pages site.py
+declares for it through the one loop, `page.render_pages`. Pagefind runs last, and only when
+an indexed page changed.
 """
 
 from __future__ import annotations

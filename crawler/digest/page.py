@@ -7,6 +7,12 @@ contexts are never held at once), what it is made from (`source`, a fingerprint:
 last build made the file from the same source, it is neither rendered nor written) and how
 it is rendered (`render`, one of the strategies below, or a tree's frame assembly, see
 `pages.PageRenderer.render`). `site.py` declares every page of every part.
+
+The speed of a large build lives behind this interface, not in the page lists: the loop
+skips a page whose source is current without making its context; a tree page's strategy
+renders only its own blocks into a frame rendered once, and splices in cards filled from
+skeletons rendered once per worker (pages.py, pinned by tests/test_site_incremental.py);
+build.py runs the parts in forked workers.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ STATIC = "static"  # a file copied as it is (`verbatim`)
 
 @dataclass(frozen=True, slots=True)
 class Page:
+    """One file of the site (see the module's docstring)."""
+
     path: str
     template: str
     context: Callable[[], Context]

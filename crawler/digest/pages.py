@@ -1,4 +1,5 @@
-"""One interface language's page tree (/en/, /fr/, ...): what pages exist and what they show.
+"""One interface language's page tree (/en/, /fr/, ...): its pages as `Page` values (`Tree`;
+site.py lists them) and what they show, and how a tree page is rendered (`PageRenderer`).
 
 Every page gets a fingerprint of the data it shows before it is rendered; a page whose
 fingerprint matches the last build's is neither rendered nor written. Listing pages reuse

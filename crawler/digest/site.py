@@ -12,7 +12,9 @@ only when their source changed, and the writer writes only changed bytes.
   root_pages     static/…, feeds/all.xml, feeds/language/<key>.xml, feeds/topic/<key>.xml,
                  sitemap.xml (or sitemap-<n>.xml and their index), and index.html
 
-Pagefind's bundle (pagefind/…) is not a page: search.py copies it in after the parts.
+Pagefind's bundle (pagefind/…) is not a page: search.py copies it in after the parts. The
+sitemap lists the trees' pages from `pages.tree_paths`, which counts them without making
+them (tests/test_site_feeds.py checks it against the files built).
 """
 
 from __future__ import annotations
