@@ -139,6 +139,14 @@ def _archive_option(func: Any) -> Any:
     )(func)
 
 
+def _workers_option(func: Any) -> Any:
+    return click.option(
+        "--workers",
+        type=click.IntRange(min=0),
+        help="Processes that extract and tag pages (default: [crawl] workers; 0: one per core).",
+    )(func)
+
+
 def _check_archive(archive: Path | None) -> None:
     if archive is None:
         return
@@ -154,6 +162,7 @@ def _do_crawl(
     since: str | None,
     archive: Path | None,
     record: Path | None,
+    workers: int | None = None,
 ) -> dict[str, Any]:
     from crawler.crawl import run_crawl
 
@@ -184,6 +193,7 @@ def _do_crawl(
         since=since,
         log_level=ctx.obj["log_level"],
         progress=sys.stderr.isatty(),
+        workers=workers,
     )
     summary = report.as_dict()
     outcome = "ok" if not report.total("failed") else "failures"
@@ -202,6 +212,7 @@ def _do_crawl(
     type=click.Path(file_okay=False, path_type=Path),
     help="Write every response fetched from the network to this archive folder.",
 )
+@_workers_option
 @click.pass_context
 def crawl(
     ctx: click.Context,
@@ -209,11 +220,12 @@ def crawl(
     since: str | None,
     archive: Path | None,
     record: Path | None,
+    workers: int | None,
 ) -> None:
     """Fetch new items from the sources into the database."""
     if archive and record:
         raise click.ClickException("--archive and --record exclude each other")
-    _do_crawl(ctx, sources, since, archive, record)
+    _do_crawl(ctx, sources, since, archive, record, workers)
 
 
 def _do_build(config: Config, out: Path) -> Path:
@@ -369,8 +381,9 @@ def main() -> None:
 
 
 @cli.command()
+@_workers_option
 @click.pass_context
-def reprocess(ctx: click.Context) -> None:
+def reprocess(ctx: click.Context, workers: int | None) -> None:
     """Re-run the pipelines over the raw pages kept by crawls (data/archive/), offline.
 
     Use it after changing the taxonomy, site rules or the pipelines; editor fields stay.
@@ -382,7 +395,9 @@ def reprocess(ctx: click.Context) -> None:
     db = store.open_db(config.paths.database)
     store.close_abandoned_runs(db, _now())
     run_id = store.start_run(db, "reprocess", _now())
-    counts = run_reprocess(config, db, _now())
+    counts = run_reprocess(
+        config, db, _now(), workers=config.crawl.workers if workers is None else workers
+    )
     store.finish_run(db, run_id, "ok", {"totals": dict(counts)}, _now())
     click.echo(
         ", ".join(

@@ -51,6 +51,7 @@ class CrawlSettings:
     download_timeout: float
     obey_robots_txt: bool
     log_level: str
+    workers: int  # processes that extract and tag pages (0: one per core)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from scrapy.crawler import CrawlerProcess
 from crawler import store
 from crawler.config import Config
 from crawler.settings import scrapy_settings
+from pipelines.workers import Workers
 from spiders.sources import SourceConfig
 
 # What became of each page fetched: stored (new, updated, unchanged); "no_article": fetched,
@@ -134,14 +135,32 @@ def run_crawl(
     since: str | None = None,
     log_level: str | None = None,
     progress: bool = False,
+    workers: int | None = None,
 ) -> CrawlReport:
     """Crawl ``sources`` (each its own Scrapy crawler, run together) and report.
 
-    Scrapy's reactor cannot restart: call this once per process.
+    Scrapy's reactor thread fetches, archives and stores; pages are extracted and tagged in
+    one pool of ``workers`` processes (default: the config's; 0: one per core) shared by
+    every source. Scrapy's reactor cannot restart: call this once per process.
     """
+    with Workers(config.crawl.workers if workers is None else workers) as pool:
+        return _crawl(config, sources, pool, archive, record, since, log_level, progress)
+
+
+def _crawl(
+    config: Config,
+    sources: Iterable[SourceConfig],
+    pool: Workers,
+    archive: Path | None,
+    record: Path | None,
+    since: str | None,
+    log_level: str | None,
+    progress: bool,
+) -> CrawlReport:
     settings = scrapy_settings(
         config, archive=archive, record=record, log_level=log_level, progress=progress
     )
+    settings["GCED_WORKERS"] = pool
     db = store.open_db(config.paths.database)
     known, validators = store.known_pages(db), store.entry_validators(db)
     now = datetime.now(UTC)

@@ -1,67 +1,92 @@
-"""Re-run the pipelines over the raw archive kept by crawls, without fetching anything."""
+"""Re-run the pipelines over the raw archive kept by crawls, without fetching anything.
+
+Pages are processed in worker processes, one per core, as a crawl processes them
+(:mod:`pipelines.workers`); this process reads the archive and stores the records.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from crawler import store
 from crawler.config import Config
 from crawler.replay import Recorded, scan_archive
-from pipelines import ExtractionError, process_fetched
-from pipelines.scrapy import describe
+from pipelines.workers import Fetched, Processed, Workers, describe
 
 logger = logging.getLogger(__name__)
 
 
-def reprocess(config: Config, db: Any, now: datetime) -> Counter[str]:
-    """Every article page in ``config.paths.archive`` through ``process_page`` into the store.
+def reprocess(config: Config, db: Any, now: datetime, *, workers: int = 0) -> Counter[str]:
+    """Every article page in ``config.paths.archive`` through the chain into the store.
 
     Returns counts of new, updated and unchanged records, pages with no article
     (``no_article``) and pages whose processing failed (``failed``: one warning line each,
     the others go on; a body file gone from the archive is such a failure). Editor fields
-    stay. The archive is read one page at a time (its index checked first: a broken line
-    ends the run before any page). A store that cannot be written ends the run.
+    stay. The archive is read a few pages ahead of the ``workers`` (0: one per core); its
+    index is checked first: a broken line ends the run before any page. A store that cannot
+    be written ends the run.
     """
     counts: Counter[str] = Counter()
     if not (config.paths.archive / "index.jsonl").is_file():
         return counts
-    for recorded in scan_archive(config.paths.archive):
-        meta = recorded.meta
-        if not meta.get("source") or recorded.status != 200:
-            continue
-        counts[_reprocess_page(config, db, now, recorded)] += 1
+    # Pages of a source no longer configured are named after the publisher they were for.
+    publishers: dict[str, str] = {}
+
+    def pages() -> Iterator[Fetched]:
+        for recorded in scan_archive(config.paths.archive):
+            page = _fetched(config, recorded, now)
+            if isinstance(page, str):
+                counts[page] += 1
+            elif page is not None:
+                if page.source is None:
+                    publishers[page.url] = recorded.meta.get("publisher") or recorded.meta["source"]
+                yield page
+
+    with Workers(workers) as pool:
+        for page, processed in pool.map(pages()):
+            counts[_store(db, now, page, processed, publishers.pop(page.url, None))] += 1
     return counts
 
 
-def _reprocess_page(config: Config, db: Any, now: datetime, recorded: Recorded) -> str:
-    """One archived page into the store; what became of it (new, ..., failed)."""
+def _fetched(config: Config, recorded: Recorded, now: datetime) -> Fetched | str | None:
+    """An archived article page as a page to process; None for what is no article page (a
+    feed, an error); "failed" when its body cannot be read."""
     meta = recorded.meta
-    source = config.sources.get(meta["source"])
+    if not meta.get("source") or recorded.status != 200:
+        return None
     try:
         body = recorded.body
     except OSError as exc:
         logger.warning("failed %s: cannot read its archived body: %s", recorded.url, describe(exc))
         return "failed"
-    try:
-        record = process_fetched(
-            body,
-            recorded.url,
-            source,
-            requested_url=meta.get("requested_url"),
-            content_type=recorded.header("Content-Type"),
-            now=lambda: now,
-            **meta.get("hints", {}),
-        )
-    except ExtractionError as exc:
-        logger.warning("no article at %s: %s", recorded.url, exc)
+    return Fetched(
+        body=body,
+        url=recorded.url,
+        source=config.sources.get(meta["source"]),
+        requested_url=meta.get("requested_url"),
+        content_type=recorded.header("Content-Type"),
+        hints=meta.get("hints", {}),
+        now=now,
+    )
+
+
+def _store(
+    db: Any, now: datetime, page: Fetched, processed: Processed, publisher: str | None
+) -> str:
+    """One processed page into the store; what became of it (new, ..., failed)."""
+    if processed.no_article is not None:
+        logger.warning("no article at %s: %s", page.url, processed.no_article)
         return "no_article"
-    except Exception as exc:  # noqa: BLE001 — whatever the cause, one page fails, not the run
-        logger.warning("failed %s: cannot process: %s", recorded.url, describe(exc))
-        logger.debug("processing %s failed", recorded.url, exc_info=True)
+    if processed.failure is not None or processed.record is None:
+        logger.warning("failed %s: %s", page.url, processed.failure)
+        if processed.trace:
+            logger.debug("processing %s failed:\n%s", page.url, processed.trace)
         return "failed"
-    if not source:
-        record["source"] = meta.get("publisher") or meta["source"]
+    record = processed.record
+    if publisher:
+        record["source"] = publisher
     return store.upsert_record(db, record, now)

@@ -1,19 +1,27 @@
-"""The thin Scrapy adapter around ``process_fetched``: a RawPage becomes a ProcessedPage
+"""The thin Scrapy adapter around the worker pool: a RawPage goes to a worker process
+(:mod:`pipelines.workers`, the chain off the reactor thread) and comes back a ProcessedPage
 (its record, or why it holds no article) or, when processing fails, a FetchFailure. The
 store's adapter, at the crawl's end, is ``crawler.scrapy_store``.
+
+The pool is the crawl's (setting ``GCED_WORKERS``: one pool shared by every source's crawler);
+a crawler given none (``scrapy crawl``, a test) starts its own and stops it when it closes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 
-from pipelines import ExtractionError, process_fetched
 from pipelines.record import Record
+from pipelines.workers import Fetched, Processed, Workers, describe
 from spiders.items import FetchFailure, RawPage
+
+__all__ = ["ProcessPagePipeline", "ProcessedPage", "describe", "outcome", "page_failure"]
 
 logger = logging.getLogger(__name__)
 
@@ -27,45 +35,52 @@ class ProcessedPage:
     no_article: str | None = None
 
 
-def describe(exc: BaseException) -> str:
-    """An error in one line: its type and message."""
-    message = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
-
-
 def page_failure(page: RawPage, reason: str) -> FetchFailure:
     return FetchFailure(page.url, page.source, reason, dict(page.entry), page.via)
 
 
+def fetched(page: RawPage, source: Any) -> Fetched:
+    """What a worker needs of a fetched page."""
+    return Fetched(
+        body=page.body,
+        url=page.final_url,
+        source=source,
+        requested_url=page.url,
+        content_type=page.headers.get("Content-Type"),
+        hints=dict(page.entry),
+    )
+
+
+def outcome(page: RawPage, processed: Processed) -> ProcessedPage | FetchFailure:
+    """A worker's outcome as the item the store's pipeline takes. A page that holds no article
+    is passed on, so the store remembers it and does not fetch it every night; one whose
+    processing failed becomes a FetchFailure (one warning line), to be retried."""
+    if processed.failure is not None:
+        logger.warning("failed %s: %s", page.url, processed.failure)
+        if processed.trace:
+            logger.debug("processing %s failed:\n%s", page.url, processed.trace)
+        return page_failure(page, processed.failure)
+    return ProcessedPage(page, processed.record, no_article=processed.no_article)
+
+
 class ProcessPagePipeline:
-    """RawPage → ProcessedPage (the whole extraction chain). A page whose processing fails
-    for any other reason than holding no article becomes a FetchFailure, to be retried."""
+    """RawPage → ProcessedPage or FetchFailure, processed in a worker process."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.sources = crawler.settings["GCED_SOURCES"]
+        shared = crawler.settings.get("GCED_WORKERS")
+        self.workers: Workers = shared if shared is not None else Workers()
+        if shared is None:
+            crawler.signals.connect(self.workers.close, signal=signals.engine_stopped)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProcessPagePipeline:
         return cls(crawler)
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, RawPage):
             return item
-        try:
-            record = process_fetched(
-                item.body,
-                item.final_url,
-                self.sources[item.source],
-                requested_url=item.url,
-                content_type=item.headers.get("Content-Type"),
-                **item.entry,
-            )
-        except ExtractionError as exc:
-            # Passed on so the store remembers the page and does not fetch it every night.
-            return ProcessedPage(item, None, no_article=str(exc))
-        except Exception as exc:  # noqa: BLE001 — whatever the cause, one page fails, not the crawl
-            logger.warning("failed %s: cannot process: %s", item.url, describe(exc))
-            logger.debug("processing %s failed", item.url, exc_info=True)
-            return page_failure(item, f"cannot process: {describe(exc)}")
-        return ProcessedPage(item, record)
+        page = fetched(item, self.sources[item.source])
+        processed = await asyncio.wrap_future(self.workers.submit(page))
+        return outcome(item, processed)

@@ -33,7 +33,8 @@ from crawler.replay import ArchiveWriter
 from crawler.reprocess import reprocess
 from crawler.scrapy_store import StorePipeline
 from pipelines.rules import SiteRules
-from pipelines.scrapy import ProcessPagePipeline
+from pipelines.scrapy import fetched, outcome
+from pipelines.workers import process
 from spiders.items import EntryPointState, FetchFailure, RawPage
 from tests.conftest import NETGUARD, ROOT
 from tests.http_server import Answer, Site, serve
@@ -462,7 +463,7 @@ def test_a_page_whose_processing_fails_is_a_failed_page_remembered_for_retry(
     crawler = get_crawler(
         settings_dict={"GCED_SOURCES": {"un-news": broken}, "GCED_DATABASE": str(tmp_path / "db")}
     )
-    process, keep = ProcessPagePipeline(crawler), StorePipeline.from_crawler(crawler)
+    keep = StorePipeline.from_crawler(crawler)
     keep.open_spider()
     feeds = [f"https://news.un.org/feed/subscribe/{lang}/news/all/rss.xml" for lang in ("en", "fr")]
     for feed in feeds:
@@ -479,7 +480,7 @@ def test_a_page_whose_processing_fails_is_a_failed_page_remembered_for_retry(
         via=(feeds[0],),
     )
     with caplog.at_level(logging.WARNING):
-        failure = keep.process_item(process.process_item(page))
+        failure = keep.process_item(outcome(page, process(fetched(page, broken))))
     assert isinstance(failure, FetchFailure)
     assert failure.reason.startswith("cannot process: SelectorSyntaxError")
     (record,) = [r for r in caplog.records if r.levelno == logging.WARNING]
