@@ -393,6 +393,7 @@ def reprocess(ctx: click.Context, workers: int | None) -> None:
     config = _config(ctx)
     _check_taxonomy()
     db = store.open_db(config.paths.database)
+    store.relax_durability(db)
     store.close_abandoned_runs(db, _now())
     run_id = store.start_run(db, "reprocess", _now())
     counts = run_reprocess(

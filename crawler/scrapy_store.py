@@ -22,7 +22,8 @@ from scrapy.exceptions import DropItem, NotConfigured
 from crawler import store
 from crawler.replay import ArchiveWriter
 from pipelines.record import Record
-from pipelines.scrapy import ProcessedPage, describe, page_failure
+from pipelines.scrapy import ProcessedPage, page_failure
+from pipelines.workers import describe
 from spiders.items import EntryPointFailure, EntryPointState, FetchFailure, RawPage
 
 logger = logging.getLogger(__name__)
@@ -92,6 +93,7 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         self.db = store.open_db(self.path)
+        store.relax_durability(self.db)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if reason == "finished" and self.db is not None:

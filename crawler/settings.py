@@ -48,6 +48,8 @@ def scrapy_settings(
         "LOG_INSTALL_ROOT_HANDLER": False,
         "RETRY_GIVE_UP_LOG_LEVEL": "INFO",
         "FEED_EXPORT_ENCODING": "utf-8",
+        # An article page yields one item: Scrapy's default of 100 starts 100 tasks for each.
+        "CONCURRENT_ITEMS": 8,
         "ITEM_PIPELINES": {
             "crawler.scrapy_store.RawArchivePipeline": 100,
             "pipelines.scrapy.ProcessPagePipeline": 300,

@@ -195,6 +195,14 @@ def open_db(path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT) -> Database
     return db
 
 
+def relax_durability(db: Database) -> None:
+    """Commit without waiting for the disk (WAL, ``synchronous=NORMAL``), for a connection
+    whose writes can be made again: a crawl's or reprocess's. A killed process loses nothing
+    committed; a power cut may lose its last commits, never the database, and the next run
+    fetches (or reprocesses) those pages again. The desk's connections keep every commit."""
+    db.execute("PRAGMA synchronous = NORMAL")
+
+
 @contextmanager
 def writing(db: Database) -> Iterator[Database]:
     """One write transaction that holds the write lock from its start (``BEGIN IMMEDIATE``,

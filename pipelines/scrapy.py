@@ -18,10 +18,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from pipelines.record import Record
-from pipelines.workers import Fetched, Processed, Workers, describe
+from pipelines.workers import Fetched, Processed, Workers
 from spiders.items import FetchFailure, RawPage
-
-__all__ = ["ProcessPagePipeline", "ProcessedPage", "describe", "outcome", "page_failure"]
 
 logger = logging.getLogger(__name__)
 

@@ -421,3 +421,13 @@ def test_full_text_search_still_follows_edits_after_the_migration(
     store.upsert_record(db, {**item, "text": TEXTS[1], "minhash": minhash(TEXTS[1])}, now)
     assert [i["canonical_url"] for i in store.search(db, "wheat")] == [item["canonical_url"]]
     assert store.search(db, "disabilities") == []
+
+
+def test_only_a_crawl_commits_without_waiting_for_the_disk(tmp_path: Path) -> None:
+    """The desk's decisions are on disk when the commit returns (synchronous FULL); a crawl's
+    connection, whose pages the next run fetches again, does not wait (NORMAL)."""
+    desk = store.open_db(tmp_path / "news.db")
+    crawl = store.open_db(tmp_path / "news.db")
+    store.relax_durability(crawl)
+    assert desk.execute("PRAGMA synchronous").fetchone()[0] == 2
+    assert crawl.execute("PRAGMA synchronous").fetchone()[0] == 1
