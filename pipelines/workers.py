@@ -117,6 +117,7 @@ class Workers:
         self._executor: ProcessPoolExecutor | None = None
         self._logs: Any = None
         self._listener: logging.handlers.QueueListener | None = None
+        self._lifeline: tuple[Any, Any] | None = None  # a pipe only this process writes to
         self._lock = threading.Lock()
 
     def __enter__(self) -> Workers:
@@ -159,6 +160,10 @@ class Workers:
         if self._listener is not None:
             self._listener.stop()
             self._listener = None
+        if self._lifeline is not None:
+            for end in self._lifeline:
+                end.close()
+            self._lifeline = None
 
     def _pool(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -180,11 +185,13 @@ class Workers:
             self._logs = context.Queue()
             self._listener = logging.handlers.QueueListener(self._logs, _Relay())
             self._listener.start()
+        if self._lifeline is None:
+            self._lifeline = context.Pipe(duplex=False)
         return ProcessPoolExecutor(
             self.count,
             mp_context=context,
             initializer=_worker_started,
-            initargs=(self._logs, logging.getLogger().getEffectiveLevel()),
+            initargs=(self._logs, logging.getLogger().getEffectiveLevel(), self._lifeline[0]),
         )
 
 
@@ -205,8 +212,20 @@ class _Relay(logging.Handler):
         logging.getLogger(record.name).handle(record)
 
 
-def _worker_started(logs: Any, level: int) -> None:
+def _worker_started(logs: Any, level: int, lifeline: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     root = logging.getLogger()
     root.handlers[:] = [logging.handlers.QueueHandler(logs)]
     root.setLevel(level)
+    threading.Thread(target=_exit_with_owner, args=(lifeline,), daemon=True).start()
+
+
+def _exit_with_owner(lifeline: Any) -> None:
+    """Exit when the process that started the pool is gone, however it went (SIGKILL
+    included): its end of the lifeline closes, and reading ours finds the end of the pipe.
+    A pool's own queues cannot tell, since each worker holds both of their ends."""
+    try:
+        while True:
+            lifeline.recv_bytes()
+    except (EOFError, OSError):
+        os._exit(1)

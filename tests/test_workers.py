@@ -111,3 +111,51 @@ def test_a_crawl_stores_the_same_records_with_one_worker_or_two(
         stored.append((rows, stories))
     assert len(stored[0][0]) > 10
     assert stored[0] == stored[1]
+
+
+def _processes_marked(mark: str) -> list[int]:
+    """Processes whose environment holds `mark` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if mark.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
+def test_workers_do_not_outlive_a_process_killed_with_sigkill(tmp_path: Path) -> None:
+    """cron's kill -9 of a crawl leaves no worker processes behind."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    from .conftest import ROOT, subprocess_env
+
+    mark = f"GCED_TEST_MARK={uuid.uuid4().hex}"
+    script = (
+        "from pipelines.workers import Fetched, Workers\n"
+        "pool = Workers(2)\n"
+        "pool.submit(Fetched(b'<p>x</p>', 'https://x.org/', None)).result()\n"
+        "print('ready', flush=True)\n"
+        "import time; time.sleep(600)\n"
+    )
+    env = {**subprocess_env(ROOT), mark.split("=")[0]: mark.split("=")[1]}
+    owner = subprocess.Popen(
+        [sys.executable, "-c", script], env=env, cwd=tmp_path, stdout=subprocess.PIPE, text=True
+    )
+    assert owner.stdout is not None
+    with owner.stdout:
+        assert owner.stdout.readline().strip() == "ready"
+    assert len(_processes_marked(mark)) >= 3, "the owner, the fork server and a worker"
+    owner.send_signal(signal.SIGKILL)
+    owner.wait()
+    deadline = time.monotonic() + 60
+    while _processes_marked(mark) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _processes_marked(mark) == []
