@@ -121,13 +121,16 @@ def _config(ctx: click.Context) -> Config:
     return config
 
 
-def _check_taxonomy() -> None:
-    """A broken taxonomy file stops a crawl before it starts, not one page at a time."""
+def _check_pipeline_data() -> None:
+    """A broken taxonomy or language table stops a crawl before it starts, in one line that
+    names the file, not one page at a time."""
+    from pipelines.tables import TableError
     from pipelines.topics import TaxonomyError, load_taxonomy
 
     try:
         load_taxonomy()
-    except TaxonomyError as exc:
+        import pipelines.process  # noqa: F401 — reads the language tables
+    except (TaxonomyError, TableError) as exc:
         raise click.ClickException(str(exc)) from exc
 
 
@@ -168,7 +171,7 @@ def _do_crawl(
 
     config = _config(ctx)
     _check_archive(archive)
-    _check_taxonomy()
+    _check_pipeline_data()
     try:
         sources = (
             [config.source(name) for name in source_names]
@@ -391,7 +394,7 @@ def reprocess(ctx: click.Context, workers: int | None) -> None:
     from crawler.reprocess import reprocess as run_reprocess
 
     config = _config(ctx)
-    _check_taxonomy()
+    _check_pipeline_data()
     db = store.open_db(config.paths.database)
     store.relax_durability(db)
     store.close_abandoned_runs(db, _now())

@@ -20,7 +20,6 @@ Patterns cover en fr es pt ru ar zh kk ky uz tg tk and are compiled once, at imp
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,6 +29,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from pipelines.dateline import KIND_LABELS, has_year, is_date_text, is_dateline, split_date_label
+from pipelines.tables import read_table
 
 __all__ = [
     "Cleaned",
@@ -286,8 +286,7 @@ def _standfirst_paragraphs(node: HtmlElement) -> list[str]:
 # The rules' phrases in every language: pipelines/data/boilerplate.toml (its header says how
 # they are written).
 PHRASES_TABLE = Path(__file__).with_name("data") / "boilerplate.toml"
-with PHRASES_TABLE.open("rb") as _file:
-    _PHRASES: dict[str, dict[str, list[str]]] = tomllib.load(_file)
+_PHRASES: dict[str, dict[str, list[str]]] = read_table(PHRASES_TABLE)
 _APOSTROPHES = "'’‘ʻ"
 
 

@@ -16,12 +16,13 @@ caller's text. Dates before 1945 or after 2100 and impossible days (31 February)
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
+
+from pipelines.tables import read_table
 
 __all__ = [
     "KIND_LABELS",
@@ -109,12 +110,7 @@ def _phrases(phrases: Iterable[str]) -> str:
 DATES_TABLE = Path(__file__).with_name("data") / "dates.toml"
 
 
-def _load_tables(path: Path) -> dict[str, Any]:
-    with path.open("rb") as fh:
-        return tomllib.load(fh)
-
-
-_TABLES = _load_tables(DATES_TABLE)
+_TABLES = read_table(DATES_TABLE)
 
 
 def _groups(table: dict[str, list[str]]) -> list[str]:
