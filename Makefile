@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,16 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/replay.py
 	$(BIN)/python bench/crawl.py   # 10,000 stories: several minutes
 	-$(BIN)/python bench/realpages.py   # needs GCED_REALPAGES (it says how to get the pages)
+
+# The interface strings: extract what the code and templates mark (babel.cfg says where) into
+# the .pot, then merge it into each language's .po: a new string comes in untranslated, a
+# changed one fuzzy, and the build refuses both until a translator has dealt with them.
+LOCALES := site_templates/locale
+messages: $(VENV)/.installed
+	$(BIN)/pybabel --quiet extract -F babel.cfg --add-comments=Translators: --strip-comments \
+		--sort-by-file --project=gced-news --version=0.1 -o $(LOCALES)/messages.pot .
+	$(BIN)/pybabel --quiet update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages \
+		--ignore-pot-creation-date
 
 clean:
 	rm -rf $(VENV) data/news.db* data/site data/state data/archive

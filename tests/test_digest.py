@@ -518,7 +518,8 @@ def test_templates_dir_argument_replaces_the_default_theme(tmp_path: Path) -> No
     theme = tmp_path / "theme"
     shutil.copytree(TEMPLATES_DIR, theme)
     base = theme / "base.html"
-    base.write_text(base.read_text("utf-8").replace("{{ t.footer_rights }}", "Our own footer"))
+    footer = '<footer class="site-footer">\n'
+    base.write_text(base.read_text("utf-8").replace(footer, footer + "<p>Our own footer</p>\n"))
 
     build_site([make_item("a1")], tmp_path / "site", now=NOW, templates_dir=theme, search=False)
 

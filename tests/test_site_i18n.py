@@ -1,4 +1,5 @@
-"""The seven interface languages: complete catalogues, one tree each, every story's page in
+"""The seven interface languages: complete data catalogues (the interface strings' gettext
+catalogues: tests/test_messages.py), one tree each, every story's page in
 the tree of its own language, a switcher that keeps the place (or comes nearest to it),
 right-to-left Arabic, and names shown in the reader's language."""
 
@@ -87,11 +88,11 @@ def test_catalogue_missing_a_key_is_refused_naming_it(tmp_path: Path) -> None:
     korean = theme / "i18n" / "ko.toml"
     korean.write_text(
         "\n".join(line for line in korean.read_text("utf-8").splitlines()
-                  if not line.startswith("nav_stats")),
+                  if not line.startswith("bullying")),
         encoding="utf-8",
     )  # fmt: skip
 
-    with pytest.raises(CatalogueError, match=r"ko\.toml \[ui\]: missing \['nav_stats'\]"):
+    with pytest.raises(CatalogueError, match=r"ko\.toml \[topics\]: missing \['bullying'\]"):
         build_site([], tmp_path / "site", now=NOW, templates_dir=theme, search=False)
 
 

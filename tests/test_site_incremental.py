@@ -181,8 +181,8 @@ def test_cards_filled_in_from_one_skeleton_equal_cards_rendered_in_each_tree() -
         tree = Tree(collection, renderer, skeletons)
         for index, view in enumerate(collection.views):
             whole = theme.render(
-                "_card.html", item=view, labels=renderer.labels(view), t=renderer.L.ui,
-                base="../../", root="../../../", level=2,
+                "_card.html", item=view, labels=renderer.labels(view), base="../../",
+                root="../../../", level=2, **renderer.L.template_functions,
             )  # fmt: skip
             assert tree.card(index).decode() == whole, (code, view.id)
 

@@ -61,8 +61,12 @@ def monthly_chart(
     L: Catalogue,
 ) -> Chart:
     """A stacked bar per month; `series` is (key, label), `counts` maps (key, month) → n."""
-    desc = L.text(
-        "chart_desc", months=len(months), first=L.month(months[0], inline=True),
+    desc = L.ngettext(
+        "Stacked bar chart of %(months)s month, from %(first)s to %(last)s. The table below"
+        " gives the same figures.",
+        "Stacked bar chart of %(months)s months, from %(first)s to %(last)s. The table below"
+        " gives the same figures.",
+        len(months), months=len(months), first=L.month(months[0], inline=True),
         last=L.month(months[-1], inline=True),
     )  # fmt: skip
     colors = {key: PALETTE[i % len(PALETTE)] for i, (key, _) in enumerate(series)}

@@ -1,9 +1,11 @@
-"""The site's interface languages: message catalogues (TOML) and CLDR names and dates (Babel).
+"""The site's interface languages: their strings (gettext), data (TOML) and CLDR names and
+dates (Babel).
 
-Each interface language has a catalogue ``site_templates/i18n/<code>.toml`` with four tables:
-``[meta]`` (its own name, writing direction, Babel locale), ``[ui]`` (every interface string),
+The interface strings are gettext messages (see `messages`: English msgids, a ``.po`` per
+language, plural forms). Each interface language also has ``site_templates/i18n/<code>.toml``
+with three tables of data: ``[meta]`` (its own name, writing direction, Babel locale),
 ``[topics]`` (a label for each topic slug) and ``[sources]`` (the publishers' names as they
-write them in that language). Every catalogue must have exactly the keys of the English one.
+write them in that language). Every TOML file must have exactly the keys of the English one.
 
 Names of languages, countries and regions and the date formats come from Babel (CLDR) rather
 than hand-written tables: CLDR names every ISO 3166 country and BCP-47 language (with its
@@ -14,23 +16,27 @@ project's own vocabulary, so they are translated in the catalogues.
 
 from __future__ import annotations
 
+import gettext
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
+from markupsafe import Markup, escape
 
 from .errors import CatalogueError
+from .messages import load_translations, plural_samples
 
 UI_LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "ru", "ar", "zh", "ko")
 DEFAULT_UI = "en"
 CATALOGUE_FOLDER = "i18n"
-TABLES = ("meta", "ui", "topics", "sources")
+TABLES = ("meta", "topics", "sources")
 META_KEYS = frozenset({"name", "dir", "locale"})
 
 # Region slugs used by the taxonomy, mapped to their UN M49 codes so CLDR can name them.
@@ -60,13 +66,16 @@ def ui_tree(tag: str) -> str:
 
 @dataclass
 class Catalogue:
-    """One interface language: its strings, and cached CLDR lookups in its locale."""
+    """One interface language: its strings, its labels, and cached CLDR lookups in its locale.
+
+    The gettext methods fill a message's %(placeholders)s from keyword arguments, as Jinja's
+    newstyle gettext does in templates (`template_functions`)."""
 
     code: str
     name: str
     dir: str
     locale: Locale
-    ui: Mapping[str, str]
+    messages: gettext.NullTranslations
     topics: Mapping[str, str]
     sources: Mapping[str, str]
     _languages: dict[str, str] = field(default_factory=dict, repr=False)
@@ -77,9 +86,39 @@ class Catalogue:
     def rtl(self) -> bool:
         return self.dir == "rtl"
 
-    def text(self, key: str, **values: Any) -> str:
-        """An interface string with its {placeholders} filled in."""
-        return self.ui[key].format(**values)
+    def gettext(self, message: str, **values: Any) -> str:
+        return self.messages.gettext(message) % values
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: Any) -> str:
+        return self.messages.ngettext(singular, plural, n) % values
+
+    def pgettext(self, context: str, message: str, **values: Any) -> str:
+        return self.messages.pgettext(context, message) % values
+
+    @cached_property
+    def template_functions(self) -> dict[str, Callable[..., Markup]]:
+        """The functions Jinja's i18n extension calls (`{% trans %}`, `_()`, `gettext`,
+        `ngettext`, `pgettext`), for a page's context: a page is rendered without Jinja
+        globals, and in one language of seven. A translation is text, escaped like any text;
+        its placeholders' values are escaped too."""
+        messages = self.messages
+
+        def gettext(message: str, **values: Any) -> Markup:
+            return escape(messages.gettext(message)) % values
+
+        def ngettext(singular: str, plural: str, n: int, **values: Any) -> Markup:
+            return escape(messages.ngettext(singular, plural, n)) % {"num": n, **values}
+
+        def pgettext(context: str, message: str, **values: Any) -> Markup:
+            return escape(messages.pgettext(context, message)) % values
+
+        return {"gettext": gettext, "_": gettext, "ngettext": ngettext, "pgettext": pgettext}
+
+    @cached_property
+    def plural_samples(self) -> tuple[tuple[str, int], ...]:
+        """Each CLDR plural category of this language with a count in it, for the search
+        page's script (which picks a category with the browser's Intl.PluralRules)."""
+        return plural_samples(self.locale)
 
     def language(self, tag: str, *, inline: bool = False) -> str:
         """The name of a language (BCP-47 tag) in this interface language.
@@ -88,7 +127,7 @@ class Catalogue:
         sentence ("Articles en russe").
         """
         if not tag:
-            return self.ui["language_unknown"]
+            return self.gettext("Language unknown")
         name = self._languages.get(tag)
         if name is None:
             name = self._languages[tag] = self._language_name(tag)
@@ -98,7 +137,7 @@ class Catalogue:
         return self.topics.get(slug) or _humanise(slug)
 
     def source(self, slug: str) -> str:
-        return self.sources.get(slug) or slug or self.ui["source_unknown"]
+        return self.sources.get(slug) or slug or self.gettext("Unknown source")
 
     def country(self, code: str) -> str:
         """A country (ISO 3166 alpha-2) or region slug, named in this interface language."""
@@ -132,13 +171,27 @@ class Catalogue:
 
 
 def load_catalogues(templates_folder: Path) -> dict[str, Catalogue]:
-    """Every interface language's catalogue, checked against the English one."""
+    """Every interface language's catalogue: its data checked against the English one, its
+    messages compiled (and checked against the .pot)."""
     folder = templates_folder / CATALOGUE_FOLDER
     raw = {code: _read(folder / f"{code}.toml") for code in UI_LANGUAGES}
     reference = raw[DEFAULT_UI]
     for code, tables in raw.items():
         check_catalogue(code, tables, reference)
-    return {code: _catalogue(code, tables) for code, tables in raw.items()}
+    locales = {code: _locale(code, tables["meta"]) for code, tables in raw.items()}
+    translations = load_translations(templates_folder, locales)
+    return {
+        code: Catalogue(
+            code=code,
+            name=tables["meta"]["name"],
+            dir=tables["meta"]["dir"],
+            locale=locales[code],
+            messages=translations[code],
+            topics=dict(tables["topics"]),
+            sources=dict(tables["sources"]),
+        )
+        for code, tables in raw.items()
+    }
 
 
 def check_catalogue(
@@ -170,23 +223,13 @@ def _read(path: Path) -> dict[str, Any]:
         raise CatalogueError(f"{path}: cannot read catalogue: {exc}") from exc
 
 
-def _catalogue(code: str, tables: Mapping[str, Mapping[str, str]]) -> Catalogue:
-    meta = tables["meta"]
+def _locale(code: str, meta: Mapping[str, str]) -> Locale:
     if meta["dir"] not in ("ltr", "rtl"):
         raise CatalogueError(f"{code}.toml [meta] dir must be ltr or rtl")
     try:
-        locale = Locale.parse(meta["locale"])
+        return Locale.parse(meta["locale"])
     except (ValueError, UnknownLocaleError) as exc:
         raise CatalogueError(f"{code}.toml [meta] locale: {exc}") from exc
-    return Catalogue(
-        code=code,
-        name=meta["name"],
-        dir=meta["dir"],
-        locale=locale,
-        ui=dict(tables["ui"]),
-        topics=dict(tables["topics"]),
-        sources=dict(tables["sources"]),
-    )
 
 
 def _placeholders(text: str) -> set[str]:

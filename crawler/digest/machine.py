@@ -22,7 +22,7 @@ from typing import Any
 from .context import ITEMS_FOLDER, Collection, ItemView, digest
 from .i18n import DEFAULT_UI, UI_LANGUAGES
 from .page import JSON, STATIC, Page, as_json, verbatim, whole_template
-from .pages import Settings, listing_name, tree_page_count, tree_paths
+from .pages import LISTING_TITLES, Settings, listing_name, tree_page_count, tree_paths
 from .render import Theme
 
 # How many of the latest stories the root page lists under its language choice.
@@ -86,9 +86,13 @@ class Root:
             ]
             return {
                 "site_title": self.settings.site_title,
-                "languages": [self.theme.catalogues[code] for code in UI_LANGUAGES],
+                "languages": [
+                    (catalogue, catalogue.gettext("Choose a language"))
+                    for catalogue in (self.theme.catalogues[code] for code in UI_LANGUAGES)
+                ],
                 "default": DEFAULT_UI,
                 "stories": stories,
+                **self.L.template_functions,
             }
 
         return Page(ROOT_INDEX, "root.html", context, self.render, source)
@@ -130,11 +134,11 @@ class Root:
     def feed_pages(self) -> Iterator[Page]:
         """All stories' feed, then one per language and one per topic."""
         everything = range(len(self.views))
-        yield self.feed_page(f"{FEEDS_FOLDER}/all.xml", self.L.ui["feed_all"], everything)
+        yield self.feed_page(f"{FEEDS_FOLDER}/all.xml", self.L.gettext("All stories"), everything)
         for kind in ("language", "topic"):
             for key, indexes in sorted(self.collection.listings[kind].items()):
                 name = listing_name(self.L, self.views, kind, key, indexes, inline=True)
-                title = self.L.text(f"listing_{kind}", name=name)
+                title = self.L.gettext(LISTING_TITLES[kind], name=name)
                 yield self.feed_page(f"{FEEDS_FOLDER}/{kind}/{key}.xml", title, indexes)
 
     def feed_page(self, path: str, title: str, indexes: Sequence[int]) -> Page:
@@ -161,7 +165,7 @@ class Root:
         updated = next((moment for moment in moments if moment is not None), _EPOCH)
         return FeedEntry(
             id=_urn(f"item:{view.id}"),
-            title=view.title or self.L.ui["untitled"],
+            title=view.title or self.L.gettext("Untitled story"),
             lang=view.title_lang.code,
             href=self._link(view.page, depth),
             original=view.original_url,

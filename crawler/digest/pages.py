@@ -32,6 +32,7 @@ from markupsafe import Markup, escape
 from .charts import Chart, monthly_chart
 from .context import LISTING_KINDS, Collection, ItemView, Lang, Visibility, digest, item_path
 from .i18n import UI_LANGUAGES, Catalogue
+from .messages import N_
 from .page import Page
 from .render import Theme
 
@@ -49,6 +50,14 @@ _CARDS_UTF8 = _CARDS.encode()
 _SWITCHER_HREF = re.compile("\x01A([A-Za-z-]+)\x01")  # an own switcher's link to a tree
 # Bidi embeddings, overrides and isolates: a title's own would escape its isolate in <title>.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# A listing's title by kind, around the name of its language, source, topic, country or month.
+LISTING_TITLES = {
+    "language": N_("Stories in %(name)s"),
+    "source": N_("Stories from %(name)s"),
+    "topic": N_("Topic: %(name)s"),
+    "country": N_("Stories about %(name)s"),
+    "month": N_("Stories published in %(name)s"),
+}
 
 
 @dataclass(frozen=True)
@@ -213,7 +222,7 @@ class PageRenderer:
                 (link.href, link.lang.code, L.language(link.lang.code))
                 for link in view.translations
             ),
-            read_original=L.text("read_original", source=source),
+            read_original=L.gettext("Read the original at %(source)s", source=source),
             title_dir=direction_against(view.title_lang, L.rtl),
             text_dir=direction_against(view.lang, L.rtl),
         )
@@ -264,7 +273,10 @@ class PageRenderer:
         return tuple(alternates)
 
     def context(self, chrome: Chrome) -> dict[str, Any]:
-        return {"page": chrome, "t": self.L.ui, "L": self.L, "site_title": self.settings.site_title}
+        return {
+            "page": chrome, "L": self.L, "site_title": self.settings.site_title,
+            **self.L.template_functions,
+        }  # fmt: skip
 
     def render_page(self, template: str, chrome: Chrome, **context: Any) -> str:
         """The page: its head and content blocks rendered into the tree's cached frame."""
@@ -346,11 +358,17 @@ class PageRenderer:
         return frame
 
 
-class _Slots(dict[str, str]):
-    """A catalogue's strings as placeholders: `t.badge_featured` → "\x02t.badge_featured\x02"."""
+def _message_slot(message: str) -> Markup:
+    """An interface string as a card placeholder: "\x02message:Unreviewed\x02"."""
+    return Markup(f"\x02message:{message}\x02")  # noqa: S704
 
-    def __missing__(self, key: str) -> str:
-        return f"\x02t.{key}\x02"
+
+def _context_message_slot(context: str, message: str) -> Markup:
+    return Markup(f"\x02message:{context}\x04{message}\x02")  # noqa: S704
+
+
+# The gettext functions of a card skeleton: its strings become placeholders (no %(values)s).
+_SLOT_FUNCTIONS = {"gettext": _message_slot, "_": _message_slot, "pgettext": _context_message_slot}
 
 
 _SLOT = re.compile("\x02([^\x02]+)\x02")
@@ -364,7 +382,7 @@ class CardSkeletons:
     directions as placeholders named by what they show ("topic:bullying", "date:2025-03-04"),
     then filled in per tree from a table of those labels, each escaped once per tree: a worker
     building several trees renders each card once, not once per tree. (So `_card.html` uses
-    labels and `t` as text only.)"""
+    labels and its messages as text only.)"""
 
     def __init__(self, theme: Theme) -> None:
         self.theme = theme
@@ -375,7 +393,7 @@ class CardSkeletons:
         if skeleton is None:
             rendered = self.theme.render_fragment(
                 "_card.html", {**context, "item": view, "labels": symbolic_labels(view),
-                               "t": _Slots()},
+                               **_SLOT_FUNCTIONS},
             )  # fmt: skip
             skeleton = self._skeletons[view.fingerprint] = compile_skeleton(rendered)
         template, slots = skeleton
@@ -435,8 +453,9 @@ class SlotTexts(dict[str, str]):
             text = "" if (value == "rtl") == L.rtl else f' dir="{value}"'
         elif kind == "dir":
             text = value
-        elif kind.startswith("t."):
-            text = str(escape(L.ui[kind[2:]]))
+        elif kind == "message":
+            context, marked, message = value.rpartition("\x04")
+            text = str(escape(L.pgettext(context, message) if marked else L.gettext(message)))
         else:
             text = str(escape(self._label(kind, value)))
         self[slot] = text
@@ -447,7 +466,7 @@ class SlotTexts(dict[str, str]):
         if kind == "date":
             return L.date(datetime.fromisoformat(value))
         if kind == "read-original":
-            return L.text("read_original", source=L.source(value))
+            return L.gettext("Read the original at %(source)s", source=L.source(value))
         names: dict[str, Callable[[str], str]] = {
             "source": L.source, "language": L.language, "topic": L.topic, "country": L.country,
         }  # fmt: skip
@@ -498,7 +517,7 @@ class Tree:
         def context() -> dict[str, Any]:
             title = heading
             if page > 1:
-                title = self.L.text("page_title_paged", title=heading, page=page)
+                title = self.L.gettext("%(title)s, page %(page)s", title=heading, page=page)
             feed = f"../../../feeds/{kind}/{key}.xml" if kind in ("language", "topic") else None
             return {
                 "page": self.renderer.chrome(path, title, "browse"),
@@ -528,19 +547,18 @@ class Tree:
         sections = [(kind, self.entries(kind, "")) for kind in LISTING_KINDS]
         sections = [(kind, entries) for kind, entries in sections if entries]
         return self._page("browse.html", "browse.html", lambda: {
-            "page": self.renderer.chrome("browse.html", self.L.ui["browse_title"], "browse"),
+            "page": self.renderer.chrome("browse.html", self.L.gettext("Browse stories"), "browse"),
             "sections": sections,
         }, digest(repr(sections)))  # fmt: skip
 
     def search_page(self) -> Page:
         filters = [
-            (kind, self.L.ui["filter_year"] if kind == "year" else self.L.ui[kind_label(kind)],
-             entries)
+            (kind, self.L.gettext(kind_label(kind)), entries)
             for kind, entries in self.filter_entries()
-        ]  # fmt: skip
+        ]
         empty = not self.views  # nothing shown yet: no index to search (Pagefind is not run)
         return self._page("search.html", "search.html", lambda: {
-            "page": self.renderer.chrome("search.html", self.L.ui["search_title"], "search"),
+            "page": self.renderer.chrome("search.html", self.L.gettext("Search stories"), "search"),
             "filters": filters,
             "empty": empty,
         }, digest(repr((filters, empty))))  # fmt: skip
@@ -549,8 +567,9 @@ class Tree:
         visibility = self.settings.visibility
         threshold = _decimal(visibility.threshold, self.L)
         feeds = {kind: self.entries(kind, "../") for kind in ("language", "topic")}
+        title = self.L.gettext("About this digest")
         return self._page("about.html", "about.html", lambda: {
-            "page": self.renderer.chrome("about.html", self.L.ui["about_title"], "about"),
+            "page": self.renderer.chrome("about.html", title, "about"),
             "show_candidates": visibility.show_candidates,
             "threshold": threshold,
             "language_feeds": [(e.label, f"../feeds/language/{e.key}.xml")
@@ -561,7 +580,7 @@ class Tree:
     def stats_page(self) -> Page:
         counts = monthly_counts(self.views)
         return self._page("stats.html", "stats.html", lambda: {
-            "page": self.renderer.chrome("stats.html", self.L.ui["stats_title"], "stats"),
+            "page": self.renderer.chrome("stats.html", self.L.gettext("Statistics"), "stats"),
             "total": len(self.views),
             "charts": self.charts(*counts),
         }, digest(repr(counts)))  # fmt: skip
@@ -573,7 +592,7 @@ class Tree:
 
         def context() -> dict[str, Any]:
             renderer = self.renderer
-            untitled = "" if view.title else renderer.L.ui["untitled"]
+            untitled = "" if view.title else renderer.L.gettext("Untitled story")
             duplicates = [self.views[i] for i in self.collection.duplicates(index)]
             translations = story_versions(duplicates)
             chrome = renderer.chrome(
@@ -624,7 +643,7 @@ class Tree:
         return [
             monthly_chart(
                 chart_id="chart-sources",
-                title=self.L.ui["chart_sources_title"],
+                title=self.L.gettext("Stories per month by source"),
                 months=months,
                 series=[(key, self.L.source(key)) for key in source_keys],
                 counts=by_source,
@@ -632,7 +651,7 @@ class Tree:
             ),
             monthly_chart(
                 chart_id="chart-languages",
-                title=self.L.ui["chart_languages_title"],
+                title=self.L.gettext("Stories per month by language"),
                 months=months,
                 series=[(key, self.L.language(key)) for key in language_keys],
                 counts=by_language,
@@ -645,7 +664,8 @@ class Tree:
         return view, self.renderer.labels(view)
 
     def listing_heading(self, kind: str, key: str, indexes: Sequence[int]) -> str:
-        return self.L.text(f"listing_{kind}", name=self.listing_name(kind, key, indexes, True))
+        name = self.listing_name(kind, key, indexes, True)
+        return self.L.gettext(LISTING_TITLES[kind], name=name)
 
     def listing_name(self, kind: str, key: str, indexes: Sequence[int], inline: bool) -> str:
         return listing_name(self.L, self.views, kind, key, indexes, inline)
@@ -722,10 +742,11 @@ def item_shard(identifier: str, shards: int) -> int:
 
 
 def kind_label(kind: str) -> str:
-    """The catalogue key naming a listing kind as a filter ("language" → "language")."""
-    return {"language": "language", "source": "source", "topic": "topics", "country": "countries"}[
-        kind
-    ]
+    """The message naming a search filter's kind ("language" → "Language")."""
+    return {
+        "language": N_("Language"), "source": N_("Source"), "topic": N_("Topics"),
+        "country": N_("Countries and regions"), "year": N_("Year"),
+    }[kind]  # fmt: skip
 
 
 def pagination(page: int, pages: int, L: Catalogue) -> Pagination:
@@ -734,7 +755,7 @@ def pagination(page: int, pages: int, L: Catalogue) -> Pagination:
     return Pagination(
         page=page,
         pages=pages,
-        label=L.text("page_of", page=page, pages=pages),
+        label=L.gettext("Page %(page)s of %(pages)s", page=page, pages=pages),
         newer=listing_page_name(page - 1) if page > 1 else None,
         older=listing_page_name(page + 1) if page < pages else None,
         links=tuple(PageLink(n, listing_page_name(n), n == page) for n in numbers),

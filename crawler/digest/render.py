@@ -1,5 +1,11 @@
 """The theme: one Jinja environment, the message catalogues and the static files.
 
+Templates mark their strings with Jinja's i18n extension (``{% trans %}``, ``_()``), in its
+newstyle form: a `{% trans %}` block compiles to a call of ``gettext``/``ngettext`` that
+fills in the placeholders itself. No translations are installed in the environment (it
+serves seven languages, and pages are rendered without its globals): each page's context
+carries its language's functions (`Catalogue.template_functions`).
+
 Templates are compiled once, before the build forks its workers, and only lay out the view
 models they are given. The theme's fingerprint (every file of the templates folder plus the
 code of this package) tells the incremental build when every page must be re-rendered.
@@ -93,7 +99,7 @@ def load_theme(templates_dir: Path | None = None) -> Theme:
 
 
 def create_environment(folder: Path) -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(folder),
         autoescape=True,
         undefined=StrictUndefined,
@@ -102,7 +108,11 @@ def create_environment(folder: Path) -> Environment:
         keep_trailing_newline=True,
         auto_reload=False,
         cache_size=-1,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.newstyle_gettext = True  # type: ignore[attr-defined]  # set by the i18n extension
+    env.policies["ext.i18n.trimmed"] = True  # a {% trans %} block's line breaks are spaces
+    return env
 
 
 def static_assets(folder: Path) -> tuple[StaticAsset, ...]:

@@ -6,6 +6,7 @@ const form = document.querySelector("form.search");
 const statusLine = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const RESULTS_SHOWN = 20;
+const pluralRules = new Intl.PluralRules(document.documentElement.lang);
 let pagefind = null;
 let latest = 0;
 
@@ -54,6 +55,15 @@ function excerptNodes(html) {
     }
   }
   return nodes;
+}
+
+// "5 stories found" in the page's language: the form (data-results-one, -few, -many, ...) of
+// the count's CLDR plural category, as the site's catalogue translates it.
+export function resultsLine(count) {
+  const category = pluralRules.select(count);
+  const key = "results" + category[0].toUpperCase() + category.slice(1);
+  const line = form.dataset[key] ?? form.dataset.resultsOther;
+  return line.replaceAll("{count}", String(count));
 }
 
 function resultItem(result) {
@@ -107,9 +117,7 @@ async function runSearch() {
     return;
   }
   list.replaceChildren(...shown.map(resultItem));
-  statusLine.textContent = shown.length
-    ? form.dataset.results.replace("{count}", String(response.results.length))
-    : form.dataset.none;
+  statusLine.textContent = shown.length ? resultsLine(response.results.length) : form.dataset.none;
 }
 
 let pending = null;
