@@ -48,7 +48,9 @@ bench: $(VENV)/.installed-test
 LOCALES := site_templates/locale
 messages: $(VENV)/.installed
 	$(BIN)/pybabel --quiet extract -F babel.cfg --add-comments=Translators: --strip-comments \
-		--sort-by-file --project=gced-news --version=0.1 -o $(LOCALES)/messages.pot .
+		--sort-by-file --project=gced-news --version=0.1 --copyright-holder="the gced-news authors" \
+		--msgid-bugs-address=https://github.com/gced-news/gced-news/issues \
+		-o $(LOCALES)/messages.pot .
 	$(BIN)/pybabel --quiet update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages \
 		--ignore-pot-creation-date
 

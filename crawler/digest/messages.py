@@ -98,8 +98,10 @@ def check_catalogue(name: str, catalog: Catalog, template: Catalog, locale: Loca
         if message.fuzzy:
             raise CatalogueError(f"{name}: {label} is fuzzy (review it, then unmark it)")
         forms = message.string if isinstance(message.string, (list, tuple)) else [message.string]
-        if not all(form and form.strip() for form in forms):
-            raise CatalogueError(f"{name}: {label} is not translated")
+        empty = [f"msgstr[{i}]" for i, form in enumerate(forms) if not (form and form.strip())]
+        if empty:
+            which = f" ({', '.join(empty)} empty)" if message.pluralizable else ""
+            raise CatalogueError(f"{name}: {label} is not translated{which}")
         if "python-format" in wanted.flags:
             message.flags.add("python-format")  # checked whatever the translator's tool kept
         for checker in (num_plurals, python_format):  # Babel's own checks

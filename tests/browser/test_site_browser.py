@@ -1,14 +1,17 @@
 """The built site in headless Chromium: pages render in both directions, search finds stories
-in Russian and Chinese (from any tree, each at its one page in its own language's tree),
-filters narrow the results, and the language switcher keeps the place."""
+in Russian and Chinese (from any tree, each at its one page in its own language's tree) and
+counts them in the plural form of the page's language, filters narrow the results, and the
+language switcher keeps the place."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from crawler.digest.render import load_theme
 from tests.browser.conftest import CHINESE_WORD, RUSSIAN_WORD
 
 RESULTS = "#search-results li"
@@ -104,6 +107,50 @@ def test_russian_story_found_from_the_english_search_opens_in_the_russian_tree(
     page.wait_for_url(f"{base_url}/ru/items/ru-teens.html")
     assert page.locator("html").get_attribute("lang") == "ru"
     assert page.locator("h1").inner_text() == "Права подростков в Казахстане"
+
+
+RESULTS_LINE = ("%(number)s story found", "%(number)s stories found")
+# search.js's own choice of line, by the browser's Intl.PluralRules, for each count.
+RESULTS_LINES = """async counts => {
+  const script = document.querySelector("script[src$='search.js']").src;
+  const { resultsLine } = await import(script);
+  return counts.map(resultsLine);
+}"""
+
+
+@pytest.mark.parametrize(
+    ("tree", "lines"),
+    [
+        ("ru", {1: "Найден 1 материал", 2: "Найдено 2 материала", 5: "Найдено 5 материалов",
+                11: "Найдено 11 материалов", 21: "Найден 21 материал",
+                100: "Найдено 100 материалов"}),
+        ("ar", {0: "لم يُعثر على أي خبر", 1: "تم العثور على خبر واحد", 2: "تم العثور على خبرين",
+                3: "تم العثور على 3 أخبار", 5: "تم العثور على 5 أخبار",
+                11: "تم العثور على 11 خبرًا", 21: "تم العثور على 21 خبرًا",
+                100: "تم العثور على 100 خبر", 102: "تم العثور على 102 خبر"}),
+        ("en", {1: "1 story found", 2: "2 stories found"}),
+        ("fr", {1: "1 article trouvé", 2: "2 articles trouvés"}),
+    ],
+)  # fmt: skip
+def test_search_script_counts_results_in_the_plural_form_of_the_page_language(
+    page: Any, base_url: str, tree: str, lines: dict[int, str]
+) -> None:
+    page.goto(f"{base_url}/{tree}/search.html")
+
+    assert page.evaluate(RESULTS_LINES, list(lines)) == list(lines.values())
+
+
+@pytest.mark.parametrize("tree", ["ru", "ar"])
+def test_search_status_says_how_many_stories_were_found_as_the_catalogue_does(
+    page: Any, base_url: str, tree: str
+) -> None:
+    search(page, base_url, tree, "UNICEF")
+    status = page.locator("#search-status").inner_text()
+
+    found = int(re.findall(r"\d+", status)[0])
+    assert found >= 10
+    expected = load_theme().catalogues[tree].ngettext(*RESULTS_LINE, found, number=found)
+    assert status == expected
 
 
 def test_filter_narrows_the_results(page: Any, base_url: str, artifacts: Path) -> None:
