@@ -503,18 +503,33 @@ def schedule(ctx: click.Context) -> None:
 )
 @click.pass_context
 def review(ctx: click.Context, port: int, editor: str) -> None:
-    """The editor's desk on http://127.0.0.1:PORT/: approve, reject, feature, correct."""
-    from crawler.review import Desk, make_app, make_server
+    """The editor's desk on http://127.0.0.1:PORT/: the queue with filters, search and bulk
+    actions, stories, corrections, the journal and the sources' health."""
+    from crawler.desk import Desk, make_app, make_server
+    from pipelines.topics import load_taxonomy
 
     config = _config(ctx)
-    store.open_db(config.paths.database).close()
-    app = make_app(Desk(config.paths.database, editor, _now))
     try:
-        server = make_server(app, port)
+        password = config.desk.read_password(config.origin)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    store.open_db(config.paths.database).close()
+    desk = Desk(
+        config.paths.database,
+        editor,
+        _now,
+        taxonomy=load_taxonomy(),
+        sources=tuple(config.sources.values()),
+        threshold=config.site.candidate_threshold,
+        password=password,
+    )
+    try:
+        server = make_server(make_app(desk), port)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from exc
     with server:
-        click.echo(f"editor's desk: http://127.0.0.1:{server.server_port}/ (Ctrl-C stops)")
+        signed = " (password set: sign in first)" if password else ""
+        click.echo(f"editor's desk: http://127.0.0.1:{server.server_port}/{signed} (Ctrl-C stops)")
         try:
             server.serve_forever()
         except KeyboardInterrupt:

@@ -69,6 +69,33 @@ class ScheduleSettings:
 
 
 @dataclass(frozen=True)
+class DeskSettings:
+    """The editor's desk: a password asked before any page ("" and no file: none, for a
+    desk only its editor can reach), given here or in a file (its first line)."""
+
+    password: str
+    password_file: str
+
+    def read_password(self, origin: str) -> str | None:
+        """The password, or None when none is set; ConfigError when the file cannot be read
+        or is empty."""
+        if self.password:
+            return self.password
+        if not self.password_file:
+            return None
+        path = Path(self.password_file)
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(
+                f"{origin}: desk.password_file {path}: cannot read it: {exc}"
+            ) from exc
+        if not lines or not lines[0].strip():
+            raise ConfigError(f"{origin}: desk.password_file {path} is empty")
+        return lines[0].strip()
+
+
+@dataclass(frozen=True)
 class Config:
     paths: Paths
     crawl: CrawlSettings
@@ -76,6 +103,7 @@ class Config:
     schedule: ScheduleSettings
     sources: Mapping[str, SourceConfig]
     origin: str = "built-in defaults"
+    desk: DeskSettings = DeskSettings(password="", password_file="")
     site_rules: Mapping[str, SiteRules] = field(default_factory=dict)  # by host
 
     def rules_for(self, url: str) -> SiteRules:
@@ -152,7 +180,9 @@ def _merge(defaults: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
 
 
 def _build(raw: dict[str, Any], file: str, origin: str) -> Config:
-    _check_keys(raw, {"paths", "crawl", "site", "schedule", "sources", "site_rules"}, file, "")
+    _check_keys(
+        raw, {"paths", "crawl", "site", "schedule", "desk", "sources", "site_rules"}, file, ""
+    )
     site_rules = {
         host.lower().removeprefix("www."): _rules(table, file, f"site_rules.{host}")
         for host, table in _tables(raw, "site_rules", file).items()
@@ -168,6 +198,7 @@ def _build(raw: dict[str, Any], file: str, origin: str) -> Config:
         crawl=_section(CrawlSettings, raw, "crawl", file),
         site=_section(SiteSettings, raw, "site", file),
         schedule=_section(ScheduleSettings, raw, "schedule", file),
+        desk=_section(DeskSettings, raw, "desk", file),
         sources=sources,
         origin=origin,
     )

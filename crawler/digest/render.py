@@ -28,7 +28,7 @@ from .i18n import Catalogue, load_catalogues
 
 TEMPLATES_DIR = site_templates.FOLDER
 STATIC_FOLDER = "static"
-REVIEW_FOLDER = "review"  # the editor's desk (crawler/review.py): not part of the site
+REVIEW_FOLDER = "review"  # the editor's desk (crawler/desk/): not part of the site
 PAGE_TEMPLATES = (
     "index.html",
     "item.html",
