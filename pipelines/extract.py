@@ -65,6 +65,7 @@ class Extracted:
     standfirst: str | None = None  # the lead paragraph(s) under the headline, if the page has one
     meta_description: str | None = None  # og:description / description as the page states it
     removed: list[tuple[str, str]] = field(default_factory=list)  # (why, line) cleanup took out
+    site_rules_matched: bool = False  # a selector of the site's rules found something
 
 
 # trafilatura's options for every page (its metadata is read apart, before pruning).
@@ -186,6 +187,7 @@ def extract(html: str | bytes, url: str, rules: SiteRules | None = None) -> Extr
     canonical = _link_href(tree, "canonical", url)
     alternates = _alternates(tree, url)
     site = _site_name(tree, page.meta, page.title)
+    matched = _rules_match(tree, rules)
 
     shown = [boilerplate.find_date_text(tree, page.headline)]
     # What the page says about itself is read: its scripts and styles, often most of its
@@ -222,7 +224,16 @@ def extract(html: str | bytes, url: str, rules: SiteRules | None = None) -> Extr
         standfirst=" ".join(standfirst) or None,
         meta_description=description,
         removed=cleaned.removed,
+        site_rules_matched=matched,
     )
+
+
+def _rules_match(tree: HtmlElement, rules: SiteRules) -> bool:
+    """Whether any selector of the site's rules finds an element of the page (before
+    pruning): none does when the site has no rules, or when its markup changed and the
+    page is read by the generic rules alone."""
+    selectors = (rules.title, rules.published, rules.body, *rules.drop, *rules.prune)
+    return any(tree.cssselect(s) for s in (*selectors, *rules.standfirst) if s)
 
 
 def _read_page(tree: HtmlElement, url: str, rules: SiteRules) -> _Page:

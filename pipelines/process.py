@@ -154,6 +154,7 @@ def process_page(
         "story_id": dedup.story_id(canonical, page.alternates),
         "translations": translations,
         "crawled_at": moment.astimezone(UTC).isoformat(),
+        "extraction": "site-rules" if page.site_rules_matched else "generic",
     }
 
 

@@ -37,6 +37,7 @@ class Record(TypedDict):
     translations: dict[str, str]  # language → URL of the same story in that language
     story_id: str
     crawled_at: str  # when the page was processed (UTC): says when, not what
+    extraction: str  # "site-rules": a selector of the site's rules matched; else "generic"
 
 
 FIELDS: tuple[str, ...] = tuple(Record.__annotations__)

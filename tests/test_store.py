@@ -356,8 +356,18 @@ def database_before_numpy_minhash(path: Path, records: list[dict[str, Any]], now
     earlier()(store.m001_initial)
     earlier()(store.m002_run_process)
     earlier.apply(db)
+    columns = set(db["items"].columns_dict)
+    stamp = now.isoformat()
     for item in records:
-        store.upsert_record(db, {**item, "minhash": old_minhash(item["text"])}, now)
+        row = store._to_row({**item, "minhash": old_minhash(item["text"])})
+        db["items"].insert(
+            {
+                **{name: value for name, value in row.items() if name in columns},
+                "id": store.item_id(item["canonical_url"]),
+                "first_seen": stamp,
+                "last_changed": stamp,
+            }
+        )
     db.close()
 
 
