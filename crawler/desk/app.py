@@ -188,7 +188,7 @@ def _headers(response: Answer) -> Answer:
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Referrer-Policy"] = "same-origin"  # "no-referrer" makes Origin "null"
     if response.mimetype == "text/html":
         response.headers["Cache-Control"] = "no-store"
     return response
