@@ -411,6 +411,14 @@ def reprocess(ctx: click.Context, workers: int | None) -> None:
     )
 
 
+def _editor_option(func: Any) -> Any:
+    return click.option(
+        "--editor",
+        default=lambda: os.environ.get("USER", "editor"),
+        help="Your name in the decision log (default: $USER).",
+    )(func)
+
+
 @cli.command("export")
 @click.option(
     "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
@@ -421,36 +429,138 @@ def reprocess(ctx: click.Context, workers: int | None) -> None:
 @click.option(
     "--status", "statuses", multiple=True, help="Only items with this status (repeatable)."
 )
+@click.option(
+    "--decisions", is_flag=True, help="Write the decision log (oldest first) instead of items."
+)
 @click.pass_context
-def export_items(ctx: click.Context, fmt: str, out: Path | None, statuses: tuple[str, ...]) -> None:
-    """Write the stored items, with editor fields, as JSON lines or CSV."""
-    from crawler.exchange import write_items
+def export_items(
+    ctx: click.Context, fmt: str, out: Path | None, statuses: tuple[str, ...], decisions: bool
+) -> None:
+    """Write the stored items with their editor fields (or, with --decisions, the decision
+    log as journal lines) as JSON lines or CSV. CSV is UTF-8 with a byte order mark, and a
+    cell a spreadsheet would read as a formula starts with an apostrophe."""
+    from crawler import curation
+    from crawler.exchange import open_output, write_decisions, write_items
 
+    if decisions and statuses:
+        raise click.ClickException("--decisions exports the whole log: leave out --status")
     config = _config(ctx)
     db = store.open_db(config.paths.database)
-    items = store.iter_items(db, statuses=statuses or None)
-    with click.open_file(str(out) if out else "-", "w", encoding="utf-8") as fh:
-        count = write_items(items, fh, fmt)
-    click.echo(f"{count} items exported", err=True)
+    fh = open_output(out)
+    try:
+        if decisions:
+            count = write_decisions(curation.journal(db, oldest_first=True), fh, fmt)
+        else:
+            count = write_items(store.iter_items(db, statuses=statuses or None), fh, fmt)
+    finally:
+        if out is not None:
+            fh.close()
+    click.echo(f"{count} {'decisions' if decisions else 'items'} exported", err=True)
 
 
 @cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    help="The file's format (default: CSV for a .csv file, else JSON lines).",
+)
+@_editor_option
 @click.pass_context
-def import_items(ctx: click.Context, file: Path) -> None:
-    """Upsert records from a JSON-lines file (as `export` writes them) into the store.
+def import_items(ctx: click.Context, file: Path, fmt: str | None, editor: str) -> None:
+    """Import items from JSON lines or CSV (as `export` writes them): every line is
+    checked first, and a bad one stops the import, naming its line, before anything is
+    written; then all are applied in one transaction.
 
-    A line's editor status is applied to items new to the store, and logged as a decision.
+    Editor fields (status, edited title, summary, topics and countries, notes, story lead,
+    story) that differ from the stored item are applied as your decisions, logged.
     """
     from crawler.exchange import ImportError_, import_records
 
     config = _config(ctx)
     db = store.open_db(config.paths.database)
     try:
-        counts = import_records(db, file, _now())
+        counts = import_records(db, file, _now(), fmt=fmt, editor=editor)
     except ImportError_ as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(", ".join(f"{counts.get(k, 0)} {k}" for k in ("new", "updated", "unchanged")))
+    kinds = ("new", "updated", "unchanged", "decided")
+    click.echo(", ".join(f"{counts.get(k, 0)} {k}" for k in kinds))
+
+
+@cli.command()
+@click.argument("item_ids", metavar="ID...", nargs=-1, required=True)
+@click.option("--approve", is_flag=True, help="Approve (the whole story).")
+@click.option("--reject", is_flag=True, help="Reject (the whole story).")
+@click.option("--feature", is_flag=True, help="Feature (the whole story).")
+@click.option("--candidate", is_flag=True, help="Back to an unreviewed candidate.")
+@click.option("--reason", help="Why (logged with the decision).")
+@click.option("--title", help="Corrected title (its same-language duplicates too); '' clears.")
+@click.option("--summary", help="Corrected summary (as --title); '' clears.")
+@click.option("--topics", help="Topics, comma-separated taxonomy slugs (the whole story).")
+@click.option("--countries", help="Countries or regions, comma-separated (the whole story).")
+@click.option("--note", help="Replaces the item's notes ('' removes them).")
+@click.option(
+    "--only-this", is_flag=True, help="Apply to the items named alone, not their stories."
+)
+@_editor_option
+@click.pass_context
+def curate(
+    ctx: click.Context,
+    item_ids: tuple[str, ...],
+    approve: bool,
+    reject: bool,
+    feature: bool,
+    candidate: bool,
+    reason: str | None,
+    title: str | None,
+    summary: str | None,
+    topics: str | None,
+    countries: str | None,
+    note: str | None,
+    only_this: bool,
+    editor: str,
+) -> None:
+    """Decide on items without the browser, as at the desk: a status applies to every
+    version of each item's story, and every change is logged. Prints the log's new lines."""
+    from crawler import curation
+
+    chosen = [
+        status
+        for status, given in (
+            ("approved", approve),
+            ("rejected", reject),
+            ("featured", feature),
+            ("candidate", candidate),
+        )
+        if given
+    ]
+    if len(chosen) > 1:
+        raise click.ClickException("give one of --approve, --reject, --feature, --candidate")
+    changes = curation.Changes(
+        status=chosen[0] if chosen else None,
+        reason=reason,
+        title=title,
+        summary=summary,
+        topics=None if topics is None else tuple(topics.split(",")),
+        countries=None if countries is None else tuple(countries.split(",")),
+        note=note,
+    )
+    if changes.empty:
+        raise click.ClickException(
+            "nothing to do: give --approve, --reject, --feature, --candidate or an edit"
+        )
+    db = store.open_db(_config(ctx).paths.database)
+    try:
+        changed = curation.decide(
+            db, item_ids, changes, editor=editor, now=_now(), whole_story=not only_this
+        )
+    except curation.CurationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for entry in reversed(curation.journal(db, limit=len(changed))):
+        click.echo(f"{entry.item_id} {entry.line}")
+    if not changed:
+        click.echo("nothing changed: the items already say so")
 
 
 @cli.command()

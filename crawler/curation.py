@@ -98,7 +98,7 @@ class Entry:
     at: str  # ISO 8601, UTC
     editor: str
     item_id: str
-    action: str  # decide | lead | merge | split | edit (the desk before issue 13)
+    action: str  # decide | lead | merge | split | move | edit (the desk before issue 13)
     text: str  # what was done: "status candidate -> rejected (reason: off-topic)"
     detail: dict[str, Any] = field(default_factory=dict)
 
@@ -386,6 +386,30 @@ def split_version(db: Any, item_id: str, *, editor: str, now: datetime) -> str:
     return new
 
 
+def clear_lead(db: Any, item_id: str, *, editor: str, now: datetime) -> None:
+    """``item_id`` is no longer its story's chosen lead (the earliest original leads
+    again); logged on that item when it was."""
+    with store.writing(db):
+        item = _one(db, item_id)
+        if not item.get("story_lead"):
+            return
+        store.update_editor_fields(db, item_id, {"story_lead": None})
+        detail = {"lead": [item_id, None], "story": item["story_id"]}
+        store.record_decision(db, item_id, "lead", editor, detail, now)
+
+
+def move_version(db: Any, item_id: str, story_id: str, *, editor: str, now: datetime) -> None:
+    """``item_id`` joins the story ``story_id`` (a story of other versions, or a new one:
+    an import restores a story as exported); logged on the item."""
+    with store.writing(db):
+        item = _one(db, item_id)
+        old = item["story_id"]
+        if old == story_id:
+            return
+        store.move_to_story(db, [item_id], story_id, f"moved by {editor}")
+        store.record_decision(db, item_id, "move", editor, {"story": [old, story_id]}, now)
+
+
 def _one(db: Any, item_id: str) -> dict[str, Any]:
     found = store.items_by_id(db, [item_id]).get(item_id)
     if found is None:
@@ -550,7 +574,12 @@ def describe(action: str, detail: Mapping[str, Any]) -> str:
     """One decision in words: "status candidate -> rejected (reason: off-topic)"."""
     if action == "lead":
         old, new = detail["lead"]
+        if new is None:
+            return f"no longer the lead of story {detail['story']}"
         return f"made the lead of story {detail['story']} (was {old})"
+    if action == "move":
+        old, new = detail["story"]
+        return f"moved from story {old} to story {new}"
     if action == "merge":
         old, new = detail["story"]
         return f"merged story {old} into {new}"
