@@ -12,6 +12,7 @@ Host that is not this machine.
 from __future__ import annotations
 
 import logging
+import socket
 from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
@@ -40,7 +41,12 @@ class _Handler(WSGIRequestHandler):
 def make_server(app: Any, port: int, host: str = "127.0.0.1") -> BaseWSGIServer:
     """A server for ``app`` on ``host:port`` (0: any free port, see ``server_port``) that
     answers each connection in its own thread; ``serve_forever()`` runs it, ``shutdown()``
-    stops it."""
-    server = make_werkzeug_server(host, port, app, threaded=True, request_handler=_Handler)
+    stops it. A port in use is an OSError here (Werkzeug itself would print and exit when it
+    binds, so the desk binds the socket and hands it over)."""
+    with socket.create_server((host, port), backlog=64) as listening:
+        server = make_werkzeug_server(
+            host, port, app, threaded=True, request_handler=_Handler, fd=listening.fileno()
+        )  # Werkzeug keeps a duplicate of the socket; this one closes here
     server.daemon_threads = True  # type: ignore[attr-defined]
+    server.server_port = server.port  # as socketserver names it
     return server
