@@ -395,6 +395,16 @@ def test_an_item_in_a_story_shows_its_versions(client: Client, database: Path) -
     assert f'<a href="/item/{AR}" lang="ar" dir="rtl">' in page
 
 
+def test_a_version_is_chosen_as_the_lead(client: Client, database: Path) -> None:
+    en_story = item(database, EN)["story_id"]
+    client.post(f"/story/{en_story}/merge", {"from_story": item(database, RU)["story_id"]})
+    assert client.post(f"/story/{en_story}/lead", {"item_id": RU}) == (303, f"/story/{en_story}")
+    page = client.get(f"/story/{en_story}")[1]
+    row = page.split(f'id="version-{RU}"')[1].split("</tr>")[0]
+    assert "<strong>lead</strong>" in row
+    assert journal(database, RU)[0].text.startswith(f"made the lead of story {en_story}")
+
+
 def test_merging_an_unknown_story_is_refused(client: Client, database: Path) -> None:
     en_story = item(database, EN)["story_id"]
     status, body = client.post(f"/story/{en_story}/merge", {"from_story": "nonesuch"})
