@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from crawler import store
@@ -127,11 +128,26 @@ class SourceHealth:
 
 def taxonomy_choices(taxonomy: Taxonomy | None = None) -> dict[str, list[tuple[str, str]]]:
     """(slug, label) of the topics and of the countries and regions an editor may choose."""
-    taxonomy = taxonomy or load_taxonomy()
+    choices = _choices(taxonomy or load_taxonomy())
+    return {kind: list(pairs) for kind, pairs in choices.items()}
+
+
+@lru_cache(maxsize=4)
+def _choices(taxonomy: Taxonomy) -> dict[str, tuple[tuple[str, str], ...]]:
     return {
-        "topics": sorted((c.key, c.label) for c in taxonomy if c.kind == "topic"),
-        "countries": sorted((c.key, c.label) for c in taxonomy if c.kind == "country"),
+        "topics": tuple(sorted((c.key, c.label) for c in taxonomy if c.kind == "topic")),
+        "countries": tuple(sorted((c.key, c.label) for c in taxonomy if c.kind == "country")),
     }
+
+
+@lru_cache(maxsize=8)
+def _known(choices: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Each slug and label, as the editor may write it, to its slug."""
+    known: dict[str, str] = {}
+    for slug, label in choices:
+        known[_key(label)] = slug
+        known[_key(slug)] = slug
+    return known
 
 
 def check_changes(changes: Changes, taxonomy: Taxonomy | None = None) -> Changes:
@@ -140,7 +156,7 @@ def check_changes(changes: Changes, taxonomy: Taxonomy | None = None) -> Changes
     status = changes.status.strip().lower() if changes.status is not None else None
     if status is not None and status not in STATUSES:
         raise CurationError(f"unknown status {status!r} (one of {', '.join(STATUSES)})")
-    choices = taxonomy_choices(taxonomy)
+    choices = _choices(taxonomy or load_taxonomy())
     return replace(
         changes,
         status=status,
@@ -159,14 +175,11 @@ def _one_line(value: str | None) -> str | None:
 
 
 def _slugs(
-    values: Sequence[str] | None, choices: list[tuple[str, str]], kind: str
+    values: Sequence[str] | None, choices: tuple[tuple[str, str], ...], kind: str
 ) -> tuple[str, ...] | None:
     if values is None:
         return None
-    known: dict[str, str] = {}
-    for slug, label in choices:
-        known[_key(label)] = slug
-        known[_key(slug)] = slug
+    known = _known(choices)
     slugs: list[str] = []
     for raw in values:
         if not raw.strip():
