@@ -341,3 +341,32 @@ def test_taxonomy_choices_hold_topics_and_countries_with_labels() -> None:
     assert ("peace-education", "Peace education") in choices["topics"]
     assert "KG" in dict(choices["countries"])
     assert "education" not in dict(choices["topics"])
+
+
+# ---- Sources ----
+
+
+def test_the_source_panel_tells_items_failures_and_zero_yield_runs(db: Any, now: datetime) -> None:
+    from types import SimpleNamespace
+
+    for day, fetches in enumerate(
+        [
+            {"un-news": {"requests": 9, "stored": 3, "new": 3}, "unicef": {"requests": 5}},
+            {"un-news": {"requests": 9, "not_modified": 4}, "unicef": {"requests": 6}},
+        ]
+    ):
+        stamp = now - timedelta(days=2 - day)
+        run = store.start_run(db, "crawl", stamp)
+        store.finish_run(db, run, "ok", {"fetches": fetches}, stamp)
+    store.mark_seen(db, EN, EN, None, "new", now, source="un-news")
+    store.mark_failed(db, "https://www.unicef.org/x", "unicef", "HTTP 500", {}, now)
+    sources = [SimpleNamespace(name=name) for name in ("un-news", "unicef", "undp")]
+
+    panel = {row.source: row for row in curation.source_health(db, sources, now)}
+
+    assert (panel["un-news"].state, panel["un-news"].items) == ("ok", 3)
+    assert panel["un-news"].zero_yield_runs == 0
+    assert [run["stored"] for run in panel["un-news"].recent] == [0, 3]
+    assert (panel["unicef"].state, panel["unicef"].failing_pages) == ("empty", 1)
+    assert panel["unicef"].zero_yield_runs == 2
+    assert panel["undp"].state == "never crawled" and panel["undp"].recent == []
