@@ -691,41 +691,6 @@ def last_fetches(db: Database) -> dict[str, dict[str, Any]]:
     return found
 
 
-def review_queue(
-    db: Database,
-    *,
-    statuses: Iterable[str] | None = ("candidate",),
-    source: str | None = None,
-    language: str | None = None,
-    topic: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> tuple[list[dict[str, Any]], int]:
-    """Items for the editor, most relevant first, and how many match in all."""
-    clauses, params = [], []
-    if statuses is not None:
-        wanted = list(statuses)
-        clauses.append("status in ({})".format(", ".join("?" for _ in wanted)))
-        params.extend(wanted)
-    if source:
-        clauses.append("source = ?")
-        params.append(source)
-    if language:
-        clauses.append("language = ?")
-        params.append(language)
-    if topic:
-        clauses.append("exists (select 1 from json_each(items.topics) where value = ?)")
-        params.append(topic)
-    where = " and ".join(clauses) or "1"
-    total = db.execute(f"select count(*) from items where {where}", params).fetchone()[0]
-    sql = (
-        f"select * from items where {where} order by relevance desc,"
-        " coalesce(published, crawled_at) desc, id limit ? offset ?"
-    )
-    rows = db.query(sql, [*params, limit, offset])
-    return [_from_row(row) for row in rows], int(total)
-
-
 def decisions_for(db: Database, item_id_: str) -> list[dict[str, Any]]:
     rows = db.table("decisions").rows_where("item_id = ?", [item_id_], order_by="id desc")
     return [{**row, "detail": json.loads(row["detail"] or "{}")} for row in rows]
