@@ -56,6 +56,17 @@ def test_every_kind_of_listing_has_pages_in_every_tree(tmp_path: Path) -> None:
             assert links(tmp_path / code / listing / "index.html") == ["../../../en/items/a1.html"]
 
 
+def test_the_editors_topics_and_countries_replace_the_taggers(tmp_path: Path) -> None:
+    corrected = make_item("a1", topics=["child-labour"], countries=["TJ"],
+                          edited_topics=["peace-education"], edited_countries=["KG"])  # fmt: skip
+    build([corrected], tmp_path)
+
+    assert links(tmp_path / "en/topic/peace-education/index.html") == ["../../../en/items/a1.html"]
+    assert links(tmp_path / "en/country/kg/index.html") == ["../../../en/items/a1.html"]
+    assert not (tmp_path / "en/topic/child-labour").exists()
+    assert not (tmp_path / "en/country/tj").exists()
+
+
 def test_featured_stories_come_first_on_the_home_page(tmp_path: Path) -> None:
     items = [dated(0), dated(1), dated(2, status="featured"), dated(3)]
     build(items, tmp_path)

@@ -298,7 +298,7 @@ def item_view(item: Mapping[str, Any], status: str, texts: TextStore) -> ItemVie
         updated=updated if updated and updated != published else None,
         authors=_strings(item.get("authors")),
         topics=display_topics(item),
-        countries=_countries(item.get("countries")),
+        countries=display_countries(item),
         original_url=safe_url(item.get("canonical_url")) or safe_url(item.get("url")),
         translations=translation_links(item.get("translations")),
         status=status,
@@ -316,7 +316,8 @@ def item_view(item: Mapping[str, Any], status: str, texts: TextStore) -> ItemVie
 FINGERPRINT_FIELDS = (
     "id", "url", "canonical_url", "source", "title", "edited_title", "summary",
     "edited_summary", "published", "updated", "authors", "image", "language",
-    "title_language", "topics", "edited_topics", "countries", "relevance", "story_id",
+    "title_language", "topics", "edited_topics", "countries", "edited_countries", "relevance",
+    "story_id",
     "translations",
 )  # fmt: skip
 
@@ -373,6 +374,12 @@ def display_topics(item: Mapping[str, Any]) -> tuple[str, ...]:
     chosen = edited if edited is not None else item.get("topics")
     slugs = (_slug(value) for value in _strings(chosen))
     return tuple(dict.fromkeys(slug for slug in slugs if slug))
+
+
+def display_countries(item: Mapping[str, Any]) -> tuple[str, ...]:
+    """The editor's countries whenever they are not None, else the tagger's."""
+    edited = item.get("edited_countries")
+    return _countries(edited if edited is not None else item.get("countries"))
 
 
 def paragraphs_of(text: str | None) -> tuple[str, ...]:
