@@ -29,7 +29,7 @@ from typing import Any, Literal
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from pipelines.dedup import canonical_url, choose_story, minhash, minhash_bands
+from pipelines.dedup import EVIDENCE_FIELDS, canonical_url, choose_story, minhash, minhash_bands
 from pipelines.record import FIELDS, STRUCTURED_FIELDS, VOLATILE_FIELDS
 
 Outcome = Literal["new", "updated", "unchanged"]
@@ -373,8 +373,9 @@ def _index_fingerprint(db: Database, item_id_: str, minhash: str | None) -> None
 
 
 def story_candidates(db: Database, record: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Stored items that may tell the same story as ``record``: linked by hreflang, same or
-    near-identical text, or another language on the same days (a possible translation)."""
+    """Stored items that may tell the same story as ``record`` (the fields ``choose_story``
+    reads of them): linked by hreflang, same or near-identical text, or another language on
+    the same days (a possible translation)."""
     ids: set[str] = set()
     links = [canonical_url(u) for u in (record.get("translations") or {}).values()]
     if links:
@@ -400,8 +401,9 @@ def story_candidates(db: Database, record: Mapping[str, Any]) -> list[dict[str, 
     if not ids:
         return []
     marks = ", ".join("?" for _ in ids)
-    rows = db.query(f"select * from items where id in ({marks})", sorted(ids))
-    return [_from_row(row) for row in rows]
+    columns = ", ".join(EVIDENCE_FIELDS)
+    cursor = db.execute(f"select {columns} from items where id in ({marks})", sorted(ids))
+    return [_decoded(dict(zip(EVIDENCE_FIELDS, row, strict=True))) for row in cursor]
 
 
 def _ids(db: Database, sql: str, params: list[Any]) -> set[str]:

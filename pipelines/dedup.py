@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
@@ -152,6 +153,7 @@ _CHUNK = 512  # shingles per block: 64 x 512 permuted values (256 kB) stay in th
 _BASE = 0x9E3779B97F4A7C15  # odd, so it has an inverse modulo 2**64
 _BASE_INVERSE = pow(_BASE, -1, 1 << 64)
 _WORD = re.compile(r"\w+", re.UNICODE)
+_NOT_DIGIT = re.compile(r"\D")
 _NUMBER = re.compile(r"\d[\d.,\s]*\d|\d")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２３４５６７８９", "0123456789" * 3)
 
@@ -229,16 +231,31 @@ def _minhash(data: bytes) -> str:
     return _permuted_minimum(hashes).astype(">u8").tobytes().hex()
 
 
-def _values(signature: str) -> list[int]:
-    return [int(signature[i : i + 16], 16) for i in range(0, len(signature), 16)]
+# A new item is compared with the same stored items (its day's, in other languages) as the
+# items stored before it: each stored item's values and numbers are worked out once, not
+# once per comparison (at 100 comparisons per item, that was most of a crawl's storing).
+_REMEMBERED = 8192
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def _values(signature: str) -> tuple[int, ...]:
+    return tuple(int(signature[i : i + 16], 16) for i in range(0, len(signature), 16))
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def _array(signature: str) -> npt.NDArray[np.uint64]:
+    try:
+        return np.frombuffer(bytes.fromhex(signature), dtype=">u8")
+    except ValueError:  # not a signature: nothing to compare
+        return np.zeros(0, dtype=">u8")
 
 
 def similarity(a: str, b: str) -> float:
     """Estimated Jaccard overlap of two texts' shingles from their signatures."""
-    va, vb = _values(a), _values(b)
-    if not va or len(va) != len(vb):
+    va, vb = _array(a), _array(b)
+    if not len(va) or len(va) != len(vb):
         return 0.0
-    return sum(x == y for x, y in zip(va, vb, strict=True)) / len(va)
+    return int(np.count_nonzero(va == vb)) / len(va)
 
 
 def minhash_bands(signature: str) -> list[int]:
@@ -256,15 +273,16 @@ def minhash_bands(signature: str) -> list[int]:
     return keys
 
 
-def numbers(text: str) -> set[str]:
+@lru_cache(maxsize=_REMEMBERED)
+def numbers(text: str) -> frozenset[str]:
     """The numbers a text states (digits of any script, separators dropped): facts that
     survive translation, such as "4,200", "17%", "2030"."""
     found = set()
     for match in _NUMBER.findall(text.translate(_DIGITS)):
-        digits = re.sub(r"\D", "", match)
+        digits = _NOT_DIGIT.sub("", match)
         if len(digits) >= 2:
             found.add(digits)
-    return found
+    return frozenset(found)
 
 
 def translation_evidence(a: Mapping[str, object], b: Mapping[str, object]) -> str | None:
@@ -294,6 +312,13 @@ def _close_days(a: object, b: object) -> bool:
     except ValueError:
         return False
     return abs((da - db_).days) <= 1
+
+
+# What `choose_story` reads of a stored candidate (the store fetches these alone).
+EVIDENCE_FIELDS = (
+    "story_id", "canonical_url", "translations", "content_hash", "minhash", "language",
+    "published", "image", "text",
+)  # fmt: skip
 
 
 def choose_story(
