@@ -17,7 +17,7 @@ from crawler.digest import (
     TemplatesNotFoundError,
     build_site,
 )
-from crawler.digest.context import prepare_items
+from crawler.digest.context import body_after_lead, prepare_items
 from crawler.digest.i18n import UI_LANGUAGES
 from crawler.digest.pages import story_versions
 from crawler.digest.render import TEMPLATES_DIR
@@ -217,6 +217,58 @@ def test_blank_editor_summary_hides_the_scraped_summary(out_dir: Path) -> None:
     build([make_item("hidden", summary="Clickbait teaser.", edited_summary="")], out_dir)
 
     assert "Clickbait teaser." not in item_page(out_dir, "hidden").read_text("utf-8")
+
+
+def story_parts(out_dir: Path, item_id: str) -> tuple[list[str], list[str]]:
+    """A story page's lead paragraphs and body paragraphs, as text."""
+    page = parse(item_page(out_dir, item_id))
+    lead = [p.text_content() for p in page.cssselect("article .summary")]
+    return lead, [p.text_content() for p in page.cssselect("article .body p")]
+
+
+def test_story_page_does_not_print_a_lead_its_text_repeats(out_dir: Path) -> None:
+    item = make_item(
+        "twice",
+        summary="Pupils in Almaty  discuss human rights",
+        text="Pupils in Almaty discuss human rights.\nThe lessons began in May.",
+    )
+
+    build([item], out_dir)
+
+    assert story_parts(out_dir, "twice") == (
+        ["Pupils in Almaty  discuss human rights"],
+        ["The lessons began in May."],
+    )
+
+
+def test_story_page_keeps_a_lead_its_text_does_not_repeat(out_dir: Path) -> None:
+    build([make_item("differs")], out_dir)
+
+    assert story_parts(out_dir, "differs") == (
+        ["Summary of differs."],
+        ["First paragraph of differs.", "Second paragraph of differs."],
+    )
+
+
+@pytest.mark.parametrize(
+    ("summary", "paragraphs", "expected"),
+    [
+        ("Same words.", ("same  words", "Next."), ("Same words.", ("Next.",))),
+        ("First. Second.", ("First.", "Second.", "Third."), ("First. Second.", ("Third.",))),
+        ("It began.", ("It began. It goes on.", "Next."), ("It began.", ("It goes on.", "Next."))),
+        ("«Начало»", ("Начало! Дальше.",), ("«Начало»", ("Дальше.",))),
+        ("It began in", ("It began in May.", "Next."), (None, ("It began in May.", "Next."))),
+        ("Another lead.", ("A text.", "Next."), ("Another lead.", ("A text.", "Next."))),
+        ("A lead.", (), ("A lead.", ())),
+        (None, ("A text.",), (None, ("A text.",))),
+    ],
+)
+def test_body_after_lead_says_the_lead_once(
+    summary: str | None,
+    paragraphs: tuple[str, ...],
+    expected: tuple[str | None, tuple[str, ...]],
+) -> None:
+    assert body_after_lead(summary, paragraphs) == expected
 
 
 @pytest.mark.parametrize("field", ["title", "summary", "text", "edited_title"])

@@ -231,9 +231,9 @@ def test_pages_assembled_from_the_frame_equal_whole_template_renders(code: str) 
     others = [(other, labels(other)) for other in collection.views if other is not view]
 
     def item_page(item: ItemView, duplicates: list[tuple[ItemView, Any]]) -> dict[str, Any]:
-        paragraphs = collection.paragraphs(item)
-        return {"item": item, "labels": labels(item), "paragraphs": paragraphs, "untitled": "",
-                "duplicates": duplicates}  # fmt: skip
+        lead, paragraphs = collection.lead_and_body(item)
+        return {"item": item, "labels": labels(item), "lead": lead, "paragraphs": paragraphs,
+                "untitled": "", "duplicates": duplicates}  # fmt: skip
 
     title = f"Story <{view.id}>"
     own = renderer.item_alternates(view, {translation.tree: translation})

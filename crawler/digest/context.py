@@ -201,6 +201,10 @@ class Collection:
     def paragraphs(self, view: ItemView) -> tuple[str, ...]:
         return paragraphs_of(self.texts.get(view.text_ref))
 
+    def lead_and_body(self, view: ItemView) -> tuple[str | None, tuple[str, ...]]:
+        """What a story page prints as its lead and its text (`body_after_lead`)."""
+        return body_after_lead(view.summary, self.paragraphs(view))
+
     def duplicates(self, index: int) -> tuple[int, ...]:
         """Other visible items of the same story (duplicates and translations)."""
         story = self.views[index].story_id
@@ -413,6 +417,71 @@ def lead_of(paragraphs: tuple[str, ...], limit: int = _LEAD_LENGTH) -> str | Non
     if " " in cut:
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:.") + "…"
+
+
+def body_after_lead(
+    summary: str | None, paragraphs: tuple[str, ...]
+) -> tuple[str | None, tuple[str, ...]]:
+    """The lead and the body paragraphs a story page prints, the lead said once.
+
+    Publishers often give the standfirst again as the text's first paragraph (or as its first
+    sentences, or as its first paragraphs). Compared with case, spacing and punctuation set
+    aside: paragraphs the summary repeats leave the body; a first paragraph that goes on past
+    the summary at a sentence's end keeps only the rest; one that the summary cuts in mid
+    sentence (a truncated standfirst) is printed whole and the lead not at all. A summary the
+    text does not begin with is printed as it is, above the whole body.
+    """
+    wanted = _comparable(summary or "")
+    if not wanted or not paragraphs:
+        return summary, paragraphs
+    covered = ""
+    for count, paragraph in enumerate(paragraphs, start=1):
+        covered = f"{covered} {_comparable(paragraph)}".strip()
+        if covered == wanted:
+            return summary, paragraphs[count:]
+        if not wanted.startswith(covered):
+            break
+    first = paragraphs[0]
+    if not _comparable(first).startswith(wanted):
+        return summary, paragraphs
+    rest = _rest_after(first, len(wanted))
+    if rest is None:
+        return None, paragraphs
+    return summary, (rest, *paragraphs[1:])
+
+
+_SENTENCE_END = frozenset(".!?。！？؟…")
+
+
+def _comparable(text: str) -> str:
+    """Text reduced to its words: case folded, punctuation gone, spaces single."""
+    kept = (char if char.isalnum() else " " for char in text.casefold())
+    return " ".join("".join(kept).split())
+
+
+def _rest_after(paragraph: str, length: int) -> str | None:
+    """What follows the first `length` comparable characters of `paragraph` (see
+    `_comparable`), when they end a sentence; None when they stop inside one."""
+    count, gap, end = 0, False, len(paragraph)
+    for index, char in enumerate(paragraph):
+        for folded in char.casefold():
+            if not folded.isalnum():
+                gap = True
+                continue
+            count += 2 if gap and count else 1
+            gap = False
+        if count >= length:
+            end = index + 1
+            break
+    tail = paragraph[end:].lstrip()
+    punctuation = ""
+    for char in tail:
+        if char.isalnum() or char.isspace():
+            break
+        punctuation += char
+    if not set(punctuation) & _SENTENCE_END:
+        return None
+    return tail[len(punctuation) :].strip() or None
 
 
 def language_of(tag: Any) -> Lang:

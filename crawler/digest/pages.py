@@ -599,11 +599,13 @@ class Tree:
                 item_path(view.id), view.title or untitled, "item",
                 renderer.item_alternates(view, translations),
             )  # fmt: skip
+            lead, paragraphs = self.collection.lead_and_body(view)
             return {
                 "page": chrome,
                 "item": view,
                 "labels": renderer.labels(view),
-                "paragraphs": self.collection.paragraphs(view),
+                "lead": lead,
+                "paragraphs": paragraphs,
                 "untitled": untitled,
                 "duplicates": [(other, renderer.labels(other)) for other in duplicates],
             }
