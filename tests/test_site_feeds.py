@@ -5,6 +5,7 @@ story's one page, in the tree of its language."""
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,31 @@ def test_base_url_makes_feed_and_sitemap_links_absolute(tmp_path: Path) -> None:
     assert "https://gced.example.org/zh/items/zh1.html" in locs
     assert "https://gced.example.org/ru/items/zh1.html" not in locs
     assert all(loc.startswith("https://gced.example.org/") for loc in locs)
+
+
+def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_build_without_base_url_warns_once_how_to_set_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        build_site(items(), tmp_path, now=NOW, search=False)
+
+    [warning] = warnings_of(caplog)
+    assert "relative links" in warning
+    assert "base_url" in warning
+    assert "[site]" in warning
+
+
+def test_build_with_base_url_does_not_warn(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        build_site(items(), tmp_path, now=NOW, search=False, base_url="https://gced.example.org/")
+
+    assert warnings_of(caplog) == []
 
 
 def test_sitemap_lists_every_page_of_every_tree(site: Path) -> None:

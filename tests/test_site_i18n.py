@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from crawler.digest import CatalogueError, build_site
-from crawler.digest.i18n import TABLES, UI_LANGUAGES, _placeholders
+from crawler.digest.i18n import TABLES, UI_LANGUAGES, _placeholders, load_catalogues
 from crawler.digest.render import TEMPLATES_DIR
 from pipelines.topics import load_taxonomy
 from tests.test_digest import NOW, make_item, parse
@@ -80,6 +80,28 @@ def test_every_topic_of_the_taxonomy_has_a_label_in_every_catalogue(code: str) -
     topics = {concept.key for concept in load_taxonomy() if concept.kind == "topic"}
 
     assert topics <= set(catalogue(code)["topics"])
+
+
+@pytest.mark.parametrize("code", UI_LANGUAGES)
+def test_every_country_and_region_of_the_taxonomy_is_named_in_every_interface(
+    code: str,
+) -> None:
+    L = load_catalogues(TEMPLATES_DIR)[code]
+    keys = {concept.key for concept in load_taxonomy() if concept.kind == "country"}
+
+    unnamed = sorted(key for key in keys if not L.country_name(key))
+
+    assert unnamed == []
+    assert "europe-central-asia" in keys
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [("en", "Europe and Central Asia"), ("ru", "Европа и Центральная Азия"),
+     ("ar", "أوروبا وآسيا الوسطى"), ("zh", "欧洲和中亚")],
+)  # fmt: skip
+def test_region_cldr_lacks_is_named_from_the_catalogue(code: str, name: str) -> None:
+    assert load_catalogues(TEMPLATES_DIR)[code].country("europe-central-asia") == name
 
 
 def test_catalogue_missing_a_key_is_refused_naming_it(tmp_path: Path) -> None:
@@ -238,11 +260,13 @@ def test_story_pages_announce_only_their_real_translations_with_hreflang(
         assert (site / path).parent.joinpath(link.get("href")).resolve().is_file()
 
 
-def test_root_page_sends_browsers_to_english_and_lists_every_language(site: Path) -> None:
+def test_root_page_lists_every_language_and_redirects_nowhere(site: Path) -> None:
     root = parse(site / "index.html")
 
-    refresh = root.xpath("//meta[@http-equiv='refresh']")[0].get("content")
-    assert refresh == "0; url=en/index.html"
+    assert root.xpath("//meta[@http-equiv='refresh']") == []
+    assert [s.get("src") for s in root.xpath("//script")] == ["static/root.js"]
+    assert root.xpath("//script")[0].text is None  # the CSP forbids inline script
+    assert (site / "static" / "root.js").is_file()
     links = root.cssselect(".language-list a")
     assert [a.get("href") for a in links] == [f"{code}/index.html" for code in UI_LANGUAGES]
     assert links[UI_LANGUAGES.index("ar")].get("dir") == "rtl"

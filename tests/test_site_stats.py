@@ -9,6 +9,8 @@ import lxml.html
 import pytest
 
 from crawler.digest import build_site
+from crawler.digest.charts import LABEL_WIDTH, monthly_chart
+from crawler.digest.render import load_theme
 from tests.test_digest import NOW, make_item
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -68,6 +70,41 @@ def test_a_bar_segment_per_source_and_month_with_a_tooltip(stats: Path) -> None:
 
     tips = [title.text for title in by_source.xpath(".//*[local-name()='rect']/*")]
     assert tips == ["January 2025: UNDP: 1", "January 2025: UNICEF: 1", "March 2025: UNICEF: 1"]
+
+
+def month_labels(svg: lxml.html.HtmlElement) -> list[tuple[float, str]]:
+    """The x axis's labels: where each is anchored, and its text."""
+    return [(float(t.get("x")), t.text) for t in svg.xpath(".//*[@class='axis month']")]
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("en", ["Jan 2025", "Feb", "Mar"]), ("ru", ["Янв. 2025\u202fг.", "Февр.", "Март"]),
+     ("ar", ["يناير 2025", "فبراير", "مارس"]), ("zh", ["2025年1月", "2月", "3月"])],
+)  # fmt: skip
+def test_chart_labels_its_months_in_the_page_language(
+    stats: Path, code: str, expected: list[str]
+) -> None:
+    for figure in charts(stats / code / "stats.html"):
+        svg = figure.xpath(".//*[local-name()='svg']")[0]
+        assert [text for _, text in month_labels(svg)] == expected
+
+
+def test_long_chart_labels_every_january_and_its_labels_do_not_collide() -> None:
+    months = [f"{year}-{month:02d}" for year in (2023, 2024, 2025) for month in range(1, 13)]
+    L = load_theme().catalogues["fr"]
+
+    chart = monthly_chart(
+        chart_id="c", title="t", months=months, series=[("a", "A")],
+        counts={("a", month): 1 for month in months}, L=L,
+    )  # fmt: skip
+
+    labels = month_labels(lxml.html.fragment_fromstring(str(chart.svg)))
+    texts = [text for _, text in labels]
+    assert {"Janv. 2023", "Janv. 2024", "Janv. 2025"} <= set(texts)
+    assert 3 < len(labels) < len(months)
+    positions = [x for x, _ in labels]
+    assert all(b - a >= LABEL_WIDTH for a, b in zip(positions, positions[1:], strict=False))
 
 
 def test_site_without_dated_stories_says_so(tmp_path: Path) -> None:

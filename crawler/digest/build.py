@@ -38,6 +38,12 @@ from .writer import SiteWriter, drop_manifests, forget_state, load_state, save_s
 
 logger = logging.getLogger(__name__)
 
+NO_BASE_URL = (
+    "feeds and the sitemap have relative links, which feed readers and search engines do not"
+    " follow: set base_url in the [site] table of the config to the site's public address"
+    ' (e.g. base_url = "https://example.org/gced-news/")'
+)
+
 ROOT_PART = "root"
 SEARCH_PART = "search"
 # Item pages and JSON, in parts of stable membership (see pages.item_shard), small enough that
@@ -123,6 +129,8 @@ def build_site(
     if now.tzinfo is None:
         raise ValueError("now must be a timezone-aware datetime")
     started = time.perf_counter()
+    if not base_url:
+        logger.warning(NO_BASE_URL)
     theme = load_theme(templates_dir)
     settings = Settings(
         site_title=site_title,

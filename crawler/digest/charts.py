@@ -7,6 +7,7 @@ next to the chart, so it reads in the page's direction (Arabic right to left).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,11 @@ MARGIN_LEFT = 44
 MARGIN_RIGHT = 8
 MARGIN_TOP = 10
 MARGIN_BOTTOM = 28
+# Room for one month label on the x axis ("Sep 2025", "سبتمبر 2025"), and the steps between
+# labelled months tried in turn: the first that leaves that room between two labels is taken.
+# Past a year, whole years.
+LABEL_WIDTH = 72
+LABEL_STEPS = (1, 2, 3, 6)
 # Colour-blind-safe palette (Okabe–Ito, then Tableau), cycled when there are more series.
 PALETTE = (
     "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00",
@@ -135,12 +141,36 @@ def _svg(
                 f'fill="{colors[key]}"><title>{escape(tip)}</title></rect>'
             )
             base += value
-        if month.endswith("-01") or i == 0:
-            parts.append(
-                f'<text class="axis" x="{x:.1f}" y="{HEIGHT - 8}">{escape(month[:4])}</text>'
-            )
+    parts.extend(_month_labels(months, slot, L))
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text above is escaped
+
+
+def _month_labels(months: Sequence[str], slot: float, L: Catalogue) -> list[str]:
+    """The x axis: every `step`-th calendar month (January always among them), each under
+    its bar, as far apart as a label is wide; a label names the month in the interface
+    language, and the year too in January and at the first label."""
+    step = next(
+        (step for step in LABEL_STEPS if step * slot >= LABEL_WIDTH),
+        12 * math.ceil(LABEL_WIDTH / (12 * slot)),
+    )
+    labels: list[str] = []
+    for i, month in enumerate(months):
+        year, number = int(month[:4]), int(month[5:7])
+        if (year * 12 + number - 1) % step:
+            continue
+        text = L.month_abbreviation(month, with_year=not labels or number == 1)
+        centre = MARGIN_LEFT + (i + 0.5) * slot
+        anchor, x = "middle", centre
+        if centre + LABEL_WIDTH / 2 > WIDTH - MARGIN_RIGHT:
+            anchor, x = "end", WIDTH - MARGIN_RIGHT
+        elif centre - LABEL_WIDTH / 2 < 0:
+            anchor, x = "start", 0.0
+        labels.append(
+            f'<text class="axis month" x="{x:.1f}" y="{HEIGHT - 8}" '
+            f'text-anchor="{anchor}">{escape(text)}</text>'
+        )
+    return labels
 
 
 def _nice_ceiling(value: int) -> int:

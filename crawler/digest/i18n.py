@@ -3,9 +3,10 @@ dates (Babel).
 
 The interface strings are gettext messages (see `messages`: English msgids, a ``.po`` per
 language, plural forms). Each interface language also has ``site_templates/i18n/<code>.toml``
-with three tables of data: ``[meta]`` (its own name, writing direction, Babel locale),
-``[topics]`` (a label for each topic slug) and ``[sources]`` (the publishers' names as they
-write them in that language). Every TOML file must have exactly the keys of the English one.
+with four tables of data: ``[meta]`` (its own name, writing direction, Babel locale),
+``[topics]`` (a label for each topic slug), ``[sources]`` (the publishers' names as they
+write them in that language) and ``[regions]`` (the taxonomy's regions CLDR does not name,
+such as "europe-central-asia"). Every TOML file must have exactly the keys of the English one.
 
 Names of languages, countries and regions and the date formats come from Babel (CLDR) rather
 than hand-written tables: CLDR names every ISO 3166 country and BCP-47 language (with its
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, get_month_names
 from markupsafe import Markup, escape
 
 from .errors import CatalogueError
@@ -36,7 +37,7 @@ from .messages import load_translations, plural_samples
 UI_LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "ru", "ar", "zh", "ko")
 DEFAULT_UI = "en"
 CATALOGUE_FOLDER = "i18n"
-TABLES = ("meta", "topics", "sources")
+TABLES = ("meta", "topics", "sources", "regions")
 META_KEYS = frozenset({"name", "dir", "locale"})
 
 # Region slugs used by the taxonomy, mapped to their UN M49 codes so CLDR can name them.
@@ -78,6 +79,7 @@ class Catalogue:
     messages: gettext.NullTranslations
     topics: Mapping[str, str]
     sources: Mapping[str, str]
+    regions: Mapping[str, str] = field(default_factory=dict)
     _languages: dict[str, str] = field(default_factory=dict, repr=False)
     _dates: dict[tuple[int, int, int], str] = field(default_factory=dict, repr=False)
     _months: dict[str, str] = field(default_factory=dict, repr=False)
@@ -141,9 +143,12 @@ class Catalogue:
 
     def country(self, code: str) -> str:
         """A country (ISO 3166 alpha-2) or region slug, named in this interface language."""
+        return self.country_name(code) or _humanise(code)
+
+    def country_name(self, code: str) -> str | None:
+        """The name CLDR (or, for a region it lacks, ``[regions]``) gives, else None."""
         territory = REGION_CODES.get(code.lower(), code.upper())
-        name = self.locale.territories.get(territory)
-        return name if name else _humanise(code)
+        return self.regions.get(code.lower()) or self.locale.territories.get(territory)
 
     def date(self, moment: datetime) -> str:
         """The day, in the publisher's own offset, written the way this language writes dates."""
@@ -162,6 +167,16 @@ class Catalogue:
             label = format_skeleton("yMMMM", moment, locale=self.locale)
             self._months[year_month] = label
         return label if inline else _capitalise(label)
+
+    def month_abbreviation(self, year_month: str, *, with_year: bool = False) -> str:
+        """ "2025-03" → "Mar" / "Mar 2025" (`with_year`) / "3月" / "2025年3月": short, for a
+        chart's axis, in CLDR's stand-alone form."""
+        year, month = (int(part) for part in year_month.split("-"))
+        if with_year:
+            moment = datetime(year, month, 1)  # noqa: DTZ001 - a calendar month, no moment
+            return _capitalise(format_skeleton("yMMM", moment, locale=self.locale))
+        names = get_month_names("abbreviated", context="stand-alone", locale=self.locale)
+        return _capitalise(names[month])
 
     def _language_name(self, tag: str) -> str:
         try:
@@ -189,6 +204,7 @@ def load_catalogues(templates_folder: Path) -> dict[str, Catalogue]:
             messages=translations[code],
             topics=dict(tables["topics"]),
             sources=dict(tables["sources"]),
+            regions=dict(tables["regions"]),
         )
         for code, tables in raw.items()
     }

@@ -69,8 +69,8 @@ class Root:
             yield Page(asset.path, STATIC, partial(dict, data=asset.data), verbatim)
 
     def index_page(self) -> Page:
-        """The site's front door: the languages, and the latest stories for readers and
-        tools that open the root page without following its refresh."""
+        """The site's front door: the languages (the reader's own offered first by
+        static/root.js, without a redirect), and the latest stories."""
         latest = self.views[:ROOT_LATEST]
         source = "root\0" + ",".join(view.fingerprint for view in latest)
 

@@ -32,7 +32,8 @@ def result_links(page: Any) -> list[str]:
 
 
 def test_english_home_page_renders(page: Any, base_url: str, artifacts: Path) -> None:
-    page.goto(f"{base_url}/")  # the root sends browsers to /en/
+    page.goto(f"{base_url}/")  # the root offers the languages; English is chosen here
+    page.click(".language-list a[hreflang='en']")
 
     page.wait_for_url(f"{base_url}/en/index.html")
     assert page.locator("h1").inner_text() == "GCED News Digest"
@@ -222,5 +223,54 @@ def test_listings_work_without_javascript(browser: Any, base_url: str) -> None:
         assert tab.locator(".card").count() == 3
         tab.goto(f"{base_url}/es/search.html")
         assert "JavaScript" in tab.locator("noscript").inner_text()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("locale", "offered"), [("ru-RU", "ru"), ("zh-TW", "zh"), ("fr", "fr")])
+def test_root_page_offers_the_readers_language_first_and_stays(
+    browser: Any, base_url: str, locale: str, offered: str
+) -> None:
+    context = browser.new_context(locale=locale)
+    tab = context.new_page()
+    try:
+        tab.goto(f"{base_url}/index.html")
+        suggested = tab.locator(".language-list li.suggested")
+        suggested.wait_for()
+        assert suggested.count() == 1
+        assert suggested.get_attribute("data-lang") == offered
+        first = tab.locator(".language-list li").first
+        assert first.get_attribute("data-lang") == offered
+        assert tab.locator(".language-list li").count() == 7
+        assert tab.url == f"{base_url}/index.html"  # offered, not redirected to
+    finally:
+        context.close()
+
+
+def test_root_page_offers_nothing_for_a_language_without_an_interface(
+    browser: Any, base_url: str
+) -> None:
+    context = browser.new_context(locale="de-DE")
+    tab = context.new_page()
+    try:
+        tab.goto(f"{base_url}/index.html")
+        tab.wait_for_load_state("load")
+        assert tab.evaluate("navigator.languages[0]") == "de-DE"
+        assert tab.locator(".language-list li.suggested").count() == 0
+        assert tab.locator(".language-list li").first.get_attribute("data-lang") == "en"
+    finally:
+        context.close()
+
+
+def test_root_page_lists_every_language_without_javascript(browser: Any, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False, locale="ru-RU")
+    tab = context.new_page()
+    try:
+        tab.goto(f"{base_url}/index.html")
+        codes = [li.get_attribute("data-lang") for li in tab.locator(".language-list li").all()]
+        assert codes == ["en", "fr", "es", "ru", "ar", "zh", "ko"]
+        assert tab.locator(".language-list li.suggested").count() == 0
+        tab.click("a[hreflang='ru']")
+        tab.wait_for_url(f"{base_url}/ru/index.html")
     finally:
         context.close()
