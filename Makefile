@@ -17,11 +17,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
-# Run the nightly job over the bundled sample archive; prints where the site is.
-# Two of its pages fail on purpose (HTTP 404 and 500): nightly then exits 4, "done, but some
-# pages failed (kept to retry)", which is the demo's expected end.
+# Run the nightly job over the bundled sample archive; prints where the site is and how to
+# serve it (search needs http). Two of its pages fail on purpose (HTTP 404 and 500): nightly
+# then exits 4, "done, but some pages failed (kept to retry)", which is the demo's expected end.
 demo: $(VENV)/.installed
 	$(BIN)/gced-news nightly --archive data/sample-archive || [ $$? -eq 4 ]
+	@echo "serve it (search needs http): $(BIN)/gced-news serve  (then open http://127.0.0.1:8000/)"
 
 # Lint and types, then every test (browser tests need Debian's chromium: .ci/run installs it).
 test: $(VENV)/.installed-test

@@ -644,3 +644,33 @@ def review(ctx: click.Context, port: int, editor: str) -> None:
             server.serve_forever()
         except KeyboardInterrupt:
             pass
+
+
+@cli.command()
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The built site's folder (default: the config's paths.site).",
+)
+@click.pass_context
+def serve(ctx: click.Context, port: int, folder: Path | None) -> None:
+    """Serve the built site on http://127.0.0.1:PORT/ to look at it, search included (search
+    needs http). For this machine only: publish the folder with any web server."""
+    from crawler.serve import SiteNotBuilt, check_site, make_server
+
+    try:
+        site = check_site(folder or _config(ctx).paths.site)
+    except SiteNotBuilt as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        server = make_server(site, port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from exc
+    with server:
+        click.echo(f"site: http://127.0.0.1:{server.server_port}/ (Ctrl-C stops)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("stopped")
