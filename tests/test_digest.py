@@ -189,7 +189,8 @@ def test_item_rejected_later_loses_its_page(out_dir: Path) -> None:
     report = build([make_item("kept"), make_item("later-rejected", status="rejected")], out_dir)
 
     assert not list(out_dir.rglob("later-rejected.*"))
-    assert report.removed == 2  # its page (in its own tree only) and its JSON
+    # its page (in its own tree only), its JSON and its citation files (.ris, .bib, .csl.json)
+    assert report.removed == 5
     for path, data in site_files(out_dir).items():
         assert b"later-rejected" not in data, path
 
@@ -483,7 +484,8 @@ def test_changed_item_rewrites_only_the_pages_that_show_it(out_dir: Path) -> Non
             "index.html", *(f"{listing}/index.html" for listing in listings)
         ]),
         "en/items/b2.html",  # the story's one page, in its own tree
-        "items/b2.json", "feeds/all.xml", "feeds/language/en.xml",
+        "items/b2.json", "items/b2.ris", "items/b2.bib", "items/b2.csl.json",
+        "feeds/all.xml", "feeds/language/en.xml",
         "feeds/topic/global-citizenship.xml",
         "index.html",  # the root page lists the latest titles too
     }  # fmt: skip

@@ -117,9 +117,9 @@ def test_settings_are_part_of_what_pages_depend_on(tmp_path: Path) -> None:
 
     assert not (tmp_path / "zh" / "items" / "c3.html").exists()
     # c3 was the only Chinese story: its page (in the Chinese tree) and the Chinese listing in
-    # every tree go, with its JSON and the Chinese feed.
+    # every tree go, with its JSON, its three citation files and the Chinese feed.
     assert not (tmp_path / "en" / "language" / "zh").exists()
-    assert report.removed == 1 + len(UI_LANGUAGES) + 2
+    assert report.removed == 1 + len(UI_LANGUAGES) + 1 + 3 + 1
 
 
 def test_topic_no_story_has_any_more_loses_its_listing_and_feed(tmp_path: Path) -> None:

@@ -299,10 +299,10 @@ def _prune(writer: SiteWriter, part: str) -> None:
     elif part in ITEM_PARTS:
         shard = ITEM_PARTS.index(part)
 
-        def in_shard(path: str) -> bool:
-            return item_shard(path.rsplit("/", 1)[-1].rsplit(".", 1)[0], ITEM_SHARDS) == shard
+        def in_shard(path: str) -> bool:  # the id is the name before its first dot
+            return item_shard(path.rsplit("/", 1)[-1].split(".", 1)[0], ITEM_SHARDS) == shard
 
-        writer.prune("items", (".json",), only=in_shard)
+        writer.prune("items", (".json", ".ris", ".bib"), only=in_shard)  # and .csl.json
         for code in UI_LANGUAGES:
             writer.prune(f"{code}/items", (".html",), only=in_shard)
     else:

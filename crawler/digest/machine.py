@@ -11,14 +11,16 @@ protocol wants absolute URLs).
 
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from itertools import islice
 from typing import Any
 
+from .citation import Reference, as_bibtex, as_csl, as_ris, reference
 from .context import ITEMS_FOLDER, Collection, ItemView, digest
 from .i18n import DEFAULT_UI, UI_LANGUAGES
 from .page import JSON, STATIC, Page, as_json, verbatim, whole_template
@@ -104,6 +106,24 @@ class Root:
             f"{ITEMS_FOLDER}/{view.id}.json", JSON, partial(self.public_fields, index, view),
             as_json, self.collection.page_fingerprint(index),
         )  # fmt: skip
+
+    def item_citation_pages(self, index: int) -> Iterator[Page]:
+        """One story's citation as RIS, BibTeX and CSL-JSON, beside its JSON and made from
+        the same source (see citation.py)."""
+        view = self.views[index]
+        source = self.collection.page_fingerprint(index)
+        cite = partial(self.citation, view)
+        stem = f"{ITEMS_FOLDER}/{view.id}"
+        yield Page(f"{stem}.ris", "ris", lambda: {"text": as_ris(cite())}, as_text, source)
+        yield Page(f"{stem}.bib", "bibtex", lambda: {"text": as_bibtex(cite())}, as_text, source)
+        yield Page(f"{stem}.csl.json", "csl-json", lambda: {"text": _csl_text(cite())}, as_text,
+                   source)  # fmt: skip
+
+    def citation(self, view: ItemView) -> Reference:
+        """What a story's citation says: the agency as publisher, the story's page on this
+        site as its URL when the agency's is unknown."""
+        publisher = self.L.source(view.source_slug) if view.source_slug else None
+        return reference(view, publisher, self._link(view.page, depth=1))
 
     def public_fields(self, index: int, view: ItemView) -> dict[str, Any]:
         """What the site publishes about a story; never the editor's notes."""
@@ -213,6 +233,16 @@ class Root:
         if self.settings.base_url:
             return self.settings.base_url.rstrip("/") + "/" + path
         return "../" * depth + path
+
+
+def as_text(template: str, context: Mapping[str, Any]) -> bytes:
+    """A file made by code, not a template: `context["text"]` as UTF-8."""
+    text: str = context["text"]
+    return text.encode("utf-8")
+
+
+def _csl_text(ref: Reference) -> str:
+    return json.dumps(as_csl(ref), ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def _iso(moment: datetime) -> str:

@@ -7,7 +7,8 @@ only when their source changed, and the writer writes only changed bytes.
   tree_pages     /<code>/ for each interface language: the listings
                  (<kind>/<key>/index.html, page-<n>.html), browse.html, search.html,
                  about.html, stats.html, and the home page, index.html, last
-  item_pages     one shard of the stories: items/<id>.json and the story's page,
+  item_pages     one shard of the stories: items/<id>.json, its citation beside it
+                 (items/<id>.ris, .bib, .csl.json) and the story's page,
                  <tree>/items/<id>.html, in the tree of its own language
   root_pages     static/…, feeds/all.xml, feeds/language/<key>.xml, feeds/topic/<key>.xml,
                  sitemap.xml (or sitemap-<n>.xml and their index), and index.html
@@ -37,10 +38,12 @@ def tree_pages(tree: Tree) -> Iterator[Page]:
 
 
 def item_pages(root: Root, trees: Mapping[str, Tree], shard: int, shards: int) -> Iterator[Page]:
-    """The stories of one shard (see `pages.item_shard`): each one's JSON, then its page."""
+    """The stories of one shard (see `pages.item_shard`): each one's JSON and citation
+    files, then its page."""
     for index, view in enumerate(root.views):
         if item_shard(view.id, shards) == shard:
             yield root.item_json_page(index)
+            yield from root.item_citation_pages(index)
             yield trees[view.tree].item_page(index)
 
 
