@@ -1,6 +1,8 @@
 // The search page: Pagefind's JavaScript API over the bundle shipped with the site.
 // Each story is indexed once, from its page in its own language's tree; results link there.
 // Listings and every other page work without JavaScript; only this page needs it.
+// A classic script, not a module: Chromium refuses module scripts from file://, and from disk
+// this one still has to say how to serve the site. Pagefind comes in by dynamic import().
 
 const form = document.querySelector("form.search");
 const statusLine = document.getElementById("search-status");
@@ -59,7 +61,7 @@ function excerptNodes(html) {
 
 // "5 stories found" in the page's language: the form (data-results-one, -few, -many, ...) of
 // the count's CLDR plural category, as the site's catalogue translates it.
-export function resultsLine(count) {
+function resultsLine(count) {
   const category = pluralRules.select(count);
   const key = "results" + category[0].toUpperCase() + category.slice(1);
   const line = form.dataset[key] ?? form.dataset.resultsOther;
@@ -89,7 +91,15 @@ function resultItem(result) {
   return item;
 }
 
+// Opened from disk (file://), the browser will not load Pagefind's files: the page says how
+// to serve the site instead of a search box that does nothing.
+const fromDisk = location.protocol === "file:";
+
 async function runSearch() {
+  if (fromDisk) {
+    statusLine.textContent = form.dataset.needsHttp;
+    return;
+  }
   const mine = ++latest;
   const query = form.elements.q.value.trim();
   const filters = chosenFilters();
@@ -145,6 +155,6 @@ for (const select of form.querySelectorAll("select[data-filter]")) {
     select.value = wanted;
   }
 }
-if (initial.size) {
+if (initial.size || fromDisk) {
   runSearch();
 }

@@ -12,6 +12,7 @@ import http.server
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -128,13 +129,21 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any, base_url: str) -> Iterator[Any]:
     """A fresh tab that may load only from the local server: anything else fails the test."""
+    with guarded_tab(browser, base_url) as tab:
+        yield tab
+
+
+@contextmanager
+def guarded_tab(browser: Any, allowed: str) -> Iterator[Any]:
+    """A fresh tab that may load only URLs starting with ``allowed``, and must raise no
+    JavaScript error."""
     context = browser.new_context(viewport={"width": 390, "height": 844})
     tab = context.new_page()
     elsewhere: list[str] = []
     errors: list[str] = []
 
     def guard(route: Any) -> None:
-        if route.request.url.startswith(base_url):
+        if route.request.url.startswith(allowed):
             route.continue_()
         else:
             elsewhere.append(route.request.url)
@@ -144,7 +153,7 @@ def page(browser: Any, base_url: str) -> Iterator[Any]:
     tab.on("pageerror", lambda error: errors.append(str(error)))
     yield tab
     context.close()
-    assert elsewhere == [], "the page tried to load from another site"
+    assert elsewhere == [], "the page tried to load from elsewhere"
     assert errors == [], "the page raised JavaScript errors"
 
 
