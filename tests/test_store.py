@@ -23,7 +23,13 @@ from sqlite_utils.migrations import Migrations
 from crawler import store
 from pipelines.dedup import content_hash, minhash, minhash_bands, normalise_text
 
-MIGRATIONS = ["m001_initial", "m002_run_process", "m003_numpy_minhash", "m004_curation"]
+MIGRATIONS = [
+    "m001_initial",
+    "m002_run_process",
+    "m003_numpy_minhash",
+    "m004_curation",
+    "m005_cjk_search",
+]
 
 
 def record(**fields: Any) -> dict[str, Any]:
