@@ -54,10 +54,40 @@ def test_item_pages_mark_their_article_and_filters_for_the_index(site: Path) -> 
     (body,) = page.xpath("//*[@data-pagefind-body]")
     assert body.tag == "article"
     assert not page.xpath("//header[@class='site-header']//*[@data-pagefind-body]")
-    filters = {el.get("data-pagefind-filter"): el.get("value") for el in body.xpath(".//data")}
+    filters = {el.get("data-pagefind-filter"): el.get("value")
+               for el in body.xpath(".//data[@data-pagefind-filter]")}  # fmt: skip
     assert filters == {"language[value]": "ru", "source[value]": "un-news",
-                       "topic[value]": "global-citizenship", "year[value]": "2025"}  # fmt: skip
+                       "topic[value]": "global-citizenship", "year[value]": "2025",
+                       "month[value]": "2025-03"}  # fmt: skip
     assert body.cssselect("footer")[0].get("data-pagefind-ignore") == "all"
+
+
+def test_item_pages_give_search_results_their_date_source_language_and_sort_key(
+    site: Path,
+) -> None:
+    page = lxml.html.document_fromstring((site / "ru" / "items" / "ru1.html").read_bytes())
+
+    (body,) = page.xpath("//*[@data-pagefind-body]")
+    meta = {el.get("data-pagefind-meta"): el.get("value")
+            for el in body.xpath(".//data[@data-pagefind-meta]")}  # fmt: skip
+    assert meta == {"date[value]": "2025-03-11", "source[value]": "Новости ООН",
+                    "language[value]": "Русский"}  # fmt: skip
+    (sort,) = body.xpath(".//*[@data-pagefind-sort]")
+    assert sort.get("data-pagefind-sort") == "date[value]"
+    assert sort.get("value") == "2025-03-11T04:01:55+00:00"  # UTC ISO: sorts as text
+
+
+def test_undated_story_sorts_last_rather_than_dropping_out_of_sorted_results(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "site"
+    build_site([make_item("undated", published=None)], out, now=NOW, search=False)
+    page = lxml.html.document_fromstring((out / "en" / "items" / "undated.html").read_bytes())
+
+    (sort,) = page.xpath("//*[@data-pagefind-sort]")
+    assert sort.get("value") == "0001-01-01T00:00:00+00:00"
+    assert not page.xpath("//*[@data-pagefind-meta='date[value]']")
+    assert not page.xpath("//*[@data-pagefind-filter='month[value]']")
 
 
 def test_search_page_offers_filters_labelled_in_its_language(site: Path) -> None:

@@ -143,6 +143,18 @@ class ItemView:
         return self.published.isoformat(timespec="seconds") if self.published else None
 
     @property
+    def published_date(self) -> str | None:
+        """ "2025-03-10": the day of publication in the publisher's own offset."""
+        return self.published.date().isoformat() if self.published else None
+
+    @property
+    def search_sort_key(self) -> str:
+        """Pagefind's sort key: the UTC moment as ISO text, which sorts as text does; undated
+        stories get the oldest key, as Pagefind leaves a page without one out of sorted results."""
+        moment = self.published.astimezone(UTC) if self.published else _OLDEST
+        return moment.isoformat(timespec="seconds")
+
+    @property
     def updated_iso(self) -> str | None:
         return self.updated.isoformat(timespec="seconds") if self.updated else None
 

@@ -42,6 +42,66 @@ function chosenFilters() {
   return chosen;
 }
 
+// The month range (from and to, "2025-03") as Pagefind's own filter: any of the indexed
+// months inside it. Pagefind matches filter values exactly, so a range becomes the list of
+// its months; the index says which months exist. null: no range; []: nothing can match.
+async function monthRange(engine) {
+  const from = form.elements.from.value;
+  const to = form.elements.to.value;
+  if (!from && !to) {
+    return null;
+  }
+  const known = (await engine.filters()).month || {};
+  return Object.keys(known).filter((month) => (!from || month >= from) && (!to || month <= to));
+}
+
+function rangeParams() {
+  const chosen = {};
+  for (const name of ["from", "to", "sort"]) {
+    if (form.elements[name].value) {
+      chosen[name] = form.elements[name].value;
+    }
+  }
+  return chosen;
+}
+
+// A source's or language's name in the page's language, from the filter's own options;
+// otherwise the name the story's page gave.
+function filterLabel(result, kind, fallback) {
+  const value = (result.filters?.[kind] || [])[0];
+  const option = value && form.querySelector(`select[data-filter="${kind}"] option[value="${CSS.escape(value)}"]`);
+  return option ? option.textContent : fallback || "";
+}
+
+const dateFormat = new Intl.DateTimeFormat(document.documentElement.lang, {
+  dateStyle: "long",
+  timeZone: "UTC",
+});
+
+// "10 March 2025 · UNICEF · Russian" under a result's title.
+function resultFacts(result) {
+  const facts = document.createElement("p");
+  facts.className = "meta";
+  const parts = [];
+  if (result.meta.date) {
+    const time = document.createElement("time");
+    time.dateTime = result.meta.date;
+    time.textContent = dateFormat.format(new Date(result.meta.date + "T00:00:00Z"));
+    parts.push(time);
+  }
+  for (const [kind, fallback] of [["source", result.meta.source], ["language", result.meta.language]]) {
+    const label = filterLabel(result, kind, fallback);
+    if (label) {
+      const span = document.createElement("span");
+      span.className = kind;
+      span.textContent = label;
+      parts.push(span);
+    }
+  }
+  parts.forEach((part, index) => facts.append(...(index ? [" · ", part] : [part])));
+  return facts;
+}
+
 // Keep only text and <mark> from Pagefind's excerpt: nothing else reaches the page.
 function excerptNodes(html) {
   const template = document.createElement("template");
@@ -87,7 +147,7 @@ function resultItem(result) {
     element.dir = "auto";
   }
   heading.append(link);
-  item.append(heading, excerpt);
+  item.append(heading, resultFacts(result), excerpt);
   return item;
 }
 
@@ -103,9 +163,10 @@ async function runSearch() {
   const mine = ++latest;
   const query = form.elements.q.value.trim();
   const filters = chosenFilters();
-  const params = new URLSearchParams({ ...(query ? { q: query } : {}), ...filters });
+  const extra = rangeParams();
+  const params = new URLSearchParams({ ...(query ? { q: query } : {}), ...filters, ...extra });
   history.replaceState(null, "", params.size ? "?" + params : location.pathname);
-  if (!query && !Object.keys(filters).length) {
+  if (!query && !Object.keys(filters).length && !extra.from && !extra.to) {
     statusLine.textContent = "";
     list.replaceChildren();
     return;
@@ -118,7 +179,19 @@ async function runSearch() {
     statusLine.textContent = form.dataset.unavailable;
     return;
   }
-  const response = await engine.search(query ? segmented(query) : null, { filters });
+  const months = await monthRange(engine);
+  if (months && !months.length) {
+    if (mine === latest) {
+      list.replaceChildren();
+      statusLine.textContent = form.dataset.none;
+    }
+    return;
+  }
+  const options = { filters: months ? { ...filters, month: { any: months } } : filters };
+  if (extra.sort === "newest") {
+    options.sort = { date: "desc" };
+  }
+  const response = await engine.search(query ? segmented(query) : null, options);
   if (mine !== latest || !response) {
     return; // a newer search has started
   }
@@ -142,8 +215,8 @@ form.addEventListener("submit", (event) => {
   runSearch();
 });
 form.elements.q.addEventListener("input", searchSoon);
-for (const select of form.querySelectorAll("select[data-filter]")) {
-  select.addEventListener("change", runSearch);
+for (const control of form.querySelectorAll("select, input[data-range]")) {
+  control.addEventListener("change", runSearch);
 }
 
 // A shared link (search.html?q=...&language=ru) opens with its search run.
@@ -154,6 +227,14 @@ for (const select of form.querySelectorAll("select[data-filter]")) {
   if (wanted && [...select.options].some((option) => option.value === wanted)) {
     select.value = wanted;
   }
+}
+for (const name of ["from", "to"]) {
+  if (/^\d{4}-\d{2}$/.test(initial.get(name) || "")) {
+    form.elements[name].value = initial.get(name);
+  }
+}
+if (initial.get("sort") === "newest") {
+  form.elements.sort.value = "newest";
 }
 if (initial.size || fromDisk) {
   runSearch();

@@ -271,3 +271,61 @@ def test_root_page_lists_every_language_without_javascript(browser: Any, base_ur
         tab.wait_for_url(f"{base_url}/ru/index.html")
     finally:
         context.close()
+
+
+RESULT_FACTS = """items => items.map(item => ({
+  href: item.querySelector('h2 a').getAttribute('href'),
+  date: item.querySelector('.meta time')?.getAttribute('datetime'),
+  shown: item.querySelector('.meta').innerText,
+}))"""
+
+
+def result_facts(page: Any) -> list[dict[str, str]]:
+    return list(page.locator(RESULTS).evaluate_all(RESULT_FACTS))
+
+
+def test_search_results_show_date_source_and_language(page: Any, base_url: str) -> None:
+    search(page, base_url, "en", RUSSIAN_WORD)
+
+    (fact,) = result_facts(page)
+    assert fact["date"] == "2025-04-13"
+    assert fact["shown"] == "April 13, 2025 · UN News · Russian"  # in the page's language
+
+
+def test_search_results_sort_newest_first(page: Any, base_url: str) -> None:
+    search(page, base_url, "en", "UNICEF")
+    relevance = result_facts(page)
+
+    page.select_option("#search-sort", "newest")
+    page.wait_for_url("**sort=newest*")
+    page.wait_for_function(
+        """() => {
+          const dates = [...document.querySelectorAll('#search-results li .meta time')]
+            .map(time => time.getAttribute('datetime'));
+          return dates.length > 1 && dates.every((d, i) => i === 0 || dates[i - 1] >= d);
+        }"""
+    )
+    newest = result_facts(page)
+
+    dates = [fact["date"] for fact in newest]
+    assert len(newest) == len(relevance) >= 10
+    assert dates == sorted(dates, reverse=True)
+    assert dates[0] == "2025-09-18"  # ar-rights, the newest story with the word
+
+
+def test_date_range_narrows_the_results(page: Any, base_url: str, artifacts: Path) -> None:
+    everywhere = search(page, base_url, "en", "UNICEF")
+
+    page.fill("#search-from", "2025-03")
+    page.fill("#search-to", "2025-04")
+    page.wait_for_function(
+        "count => document.querySelectorAll('#search-results li').length < count",
+        arg=len(everywhere),
+    )
+    dates = [fact["date"] for fact in result_facts(page)]
+
+    assert dates
+    assert all("2025-03-01" <= date <= "2025-04-30" for date in dates), dates
+    assert {"2025-03-12", "2025-04-13"} <= set(dates)  # en-labour, ru-teens
+    assert "from=2025-03" in page.url and "to=2025-04" in page.url
+    page.screenshot(path=str(artifacts / "search-range-en.png"), full_page=True)
