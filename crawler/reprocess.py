@@ -15,7 +15,7 @@ from typing import Any
 from crawler import store
 from crawler.config import Config
 from crawler.replay import Recorded, scan_archive
-from pipelines.workers import Fetched, Processed, Workers, describe
+from pipelines.workers import Fetched, Processed, Workers, describe, log_failure
 
 logger = logging.getLogger(__name__)
 
@@ -33,22 +33,18 @@ def reprocess(config: Config, db: Any, now: datetime, *, workers: int = 0) -> Co
     counts: Counter[str] = Counter()
     if not (config.paths.archive / "index.jsonl").is_file():
         return counts
-    # Pages of a source no longer configured are named after the publisher they were for.
-    publishers: dict[str, str] = {}
 
-    def pages() -> Iterator[Fetched]:
+    def pages() -> Iterator[tuple[Recorded, Fetched]]:
         for recorded in scan_archive(config.paths.archive):
             page = _fetched(config, recorded, now)
             if isinstance(page, str):
                 counts[page] += 1
             elif page is not None:
-                if page.source is None:
-                    publishers[page.url] = recorded.meta.get("publisher") or recorded.meta["source"]
-                yield page
+                yield recorded, page
 
     with Workers(workers) as pool:
-        for page, processed in pool.map(pages()):
-            counts[_store(db, now, page, processed, publishers.pop(page.url, None))] += 1
+        for recorded, processed in pool.map(pages()):
+            counts[_store(config, db, now, recorded, processed)] += 1
     return counts
 
 
@@ -74,19 +70,16 @@ def _fetched(config: Config, recorded: Recorded, now: datetime) -> Fetched | str
     )
 
 
-def _store(
-    db: Any, now: datetime, page: Fetched, processed: Processed, publisher: str | None
-) -> str:
+def _store(config: Config, db: Any, now: datetime, recorded: Recorded, processed: Processed) -> str:
     """One processed page into the store; what became of it (new, ..., failed)."""
     if processed.no_article is not None:
-        logger.warning("no article at %s: %s", page.url, processed.no_article)
+        logger.warning("no article at %s: %s", recorded.url, processed.no_article)
         return "no_article"
-    if processed.failure is not None or processed.record is None:
-        logger.warning("failed %s: %s", page.url, processed.failure)
-        if processed.trace:
-            logger.debug("processing %s failed:\n%s", page.url, processed.trace)
+    if processed.record is None:
+        log_failure(logger, recorded.url, processed)
         return "failed"
     record = processed.record
-    if publisher:
-        record["source"] = publisher
+    meta = recorded.meta
+    if meta["source"] not in config.sources:  # a source since removed: its publisher's name
+        record["source"] = meta.get("publisher") or meta["source"]
     return store.upsert_record(db, record, now)

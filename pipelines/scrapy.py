@@ -18,7 +18,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from pipelines.record import Record
-from pipelines.workers import Fetched, Processed, Workers
+from pipelines.workers import Fetched, Processed, Workers, log_failure
 from spiders.items import FetchFailure, RawPage
 
 logger = logging.getLogger(__name__)
@@ -54,9 +54,7 @@ def outcome(page: RawPage, processed: Processed) -> ProcessedPage | FetchFailure
     is passed on, so the store remembers it and does not fetch it every night; one whose
     processing failed becomes a FetchFailure (one warning line), to be retried."""
     if processed.failure is not None:
-        logger.warning("failed %s: %s", page.url, processed.failure)
-        if processed.trace:
-            logger.debug("processing %s failed:\n%s", page.url, processed.trace)
+        log_failure(logger, page.url, processed)
         return page_failure(page, processed.failure)
     return ProcessedPage(page, processed.record, no_article=processed.no_article)
 

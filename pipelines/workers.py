@@ -26,7 +26,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pipelines.process import ExtractionError, Source, process_fetched
 from pipelines.record import Record
@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 # worker waits for the next, few enough that bodies do not pile up in memory.
 WINDOW_PER_WORKER = 4
 WORKER_DIED = "cannot process: its worker process died"
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,14 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def log_failure(log: logging.Logger, url: str, processed: Processed) -> None:
+    """A page whose processing failed: one WARNING line with its URL and the cause, the
+    traceback at DEBUG."""
+    log.warning("failed %s: %s", url, processed.failure)
+    if processed.trace:
+        log.debug("processing %s failed:\n%s", url, processed.trace)
+
+
 def cores() -> int:
     """The cores this process may run on."""
     try:
@@ -140,11 +149,12 @@ class Workers:
         inner.add_done_callback(lambda done: outcome.set_result(_result(done)))
         return outcome
 
-    def map(self, pages: Iterable[Fetched]) -> Iterator[tuple[Fetched, Processed]]:
-        """Each page with its outcome, in the order given, a few pages ahead per worker."""
-        window: deque[tuple[Fetched, Future[Processed]]] = deque()
-        for page in pages:
-            window.append((page, self.submit(page)))
+    def map(self, pages: Iterable[tuple[K, Fetched]]) -> Iterator[tuple[K, Processed]]:
+        """Each page's outcome with what the caller tagged it with (its archive entry, say),
+        in the order given, a few pages ahead per worker."""
+        window: deque[tuple[K, Future[Processed]]] = deque()
+        for tag, page in pages:
+            window.append((tag, self.submit(page)))
             if len(window) >= self.count * WINDOW_PER_WORKER:
                 done, future = window.popleft()
                 yield done, future.result()

@@ -46,8 +46,8 @@ class LogsWhenUnpickled:
 def test_a_page_has_the_same_outcome_in_a_worker_as_here() -> None:
     pages = [story(n) for n in range(6)] + [Fetched(b"%PDF-1.4", "https://x.org/a.pdf", None)]
     with Workers(2) as pool:
-        outcomes = list(pool.map(pages))
-    assert [page for page, _ in outcomes] == pages, "in the order given"
+        outcomes = list(pool.map((page, page) for page in pages))
+    assert [page for page, _ in outcomes] == pages, "in the order given, with their tags"
     assert [processed for _, processed in outcomes] == [process(page) for page in pages]
     assert outcomes[0][1].record is not None
     assert outcomes[0][1].record["title"] == "Peace education in schools, part 0"

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import gettext
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +29,8 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, get_month_names
 from markupsafe import Markup, escape
+
+from pipelines.tables import TableError, read_table
 
 from .errors import CatalogueError
 from .messages import load_translations, plural_samples
@@ -233,10 +234,9 @@ def check_catalogue(
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise CatalogueError(f"{path}: cannot read catalogue: {exc}") from exc
+        return read_table(path)
+    except TableError as exc:
+        raise CatalogueError(str(exc)) from exc
 
 
 def _locale(code: str, meta: Mapping[str, str]) -> Locale:

@@ -134,10 +134,12 @@ def page(browser: Any, base_url: str) -> Iterator[Any]:
 
 
 @contextmanager
-def guarded_tab(browser: Any, allowed: str) -> Iterator[Any]:
-    """A fresh tab that may load only URLs starting with ``allowed``, and must raise no
-    JavaScript error."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+def guarded_tab(
+    browser: Any, allowed: str, viewport: tuple[int, int] = (390, 844)
+) -> Iterator[Any]:
+    """A fresh tab (a phone's screen unless told) that may load only URLs starting with
+    ``allowed``, and must raise no JavaScript error."""
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     tab = context.new_page()
     elsewhere: list[str] = []
     errors: list[str] = []

@@ -14,6 +14,7 @@ import pytest
 
 from crawler import curation, store
 from crawler.desk import Desk, make_app, make_server
+from tests.browser.conftest import guarded_tab
 from tests.test_store import record
 
 NOW = datetime.fromisoformat("2025-11-01T12:00:00+00:00")
@@ -73,25 +74,9 @@ def desk_url(database: Path) -> Iterator[str]:
 
 @pytest.fixture
 def tab(browser: Any, desk_url: str) -> Iterator[Any]:
-    """A fresh tab that may load only from the desk, with no JavaScript error."""
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    elsewhere: list[str] = []
-    errors: list[str] = []
-
-    def guard(route: Any) -> None:
-        if route.request.url.startswith(desk_url):
-            route.continue_()
-        else:
-            elsewhere.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", guard)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert elsewhere == [], "the desk tried to load from another site"
-    assert errors == [], "the desk raised JavaScript errors"
+    """A fresh desktop tab that may load only from the desk, with no JavaScript error."""
+    with guarded_tab(browser, desk_url, viewport=(1200, 900)) as page:
+        yield page
 
 
 def listed(tab: Any) -> list[str]:

@@ -517,6 +517,26 @@ def test_reprocess_goes_on_past_a_page_whose_processing_fails(
     assert "failed https://news.un.org/en/story/2025/05/2: cannot process:" in caplog.text
 
 
+def test_reprocess_names_pages_of_a_removed_source_after_their_publisher(
+    tmp_path: Path,
+) -> None:
+    """A source since removed from the config: its archived pages are stored under the
+    publisher the archive names, not under no source at all."""
+    defaults = load_config(None)
+    paths = replace(defaults.paths, archive=tmp_path / "archive")
+    conf = replace(defaults, paths=paths)
+    writer = ArchiveWriter(paths.archive)
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    meta = {"source": "unicef-mongolia", "publisher": "unicef", "hints": {"language": "en"}}
+    for n in (1, 2):
+        url = f"https://www.unicef.org/mongolia/press-releases/{n}"
+        writer.write(url, 200, html, article(f"Peace education in Mongolia, part {n}"), meta)
+    db = store.open_db(tmp_path / "news.db")
+    counts = reprocess(conf, db, datetime.now(UTC))
+    assert counts["new"] == 2
+    assert [row["source"] for row in db.query("select source from items")] == ["unicef"] * 2
+
+
 # ---- hostile replay archives --------------------------------------------------------------
 
 REPLAYED = "https://news.example.org"
