@@ -451,7 +451,7 @@ def test_item_page_shows_the_whole_story_and_its_facts(out_dir: Path) -> None:
         assert expected in text
     hrefs = [str(href) for href in page.xpath("//@href")]
     assert "https://news.un.org/en/story/2025/03/full" in hrefs
-    translations = page.cssselect(".translations a")
+    translations = page.cssselect(".versions a[rel~=external]")
     assert [(a.get("hreflang"), a.get("href")) for a in translations] == [
         ("ar", "https://news.un.org/ar/x"),
         ("ru", "https://news.un.org/ru/story/full"),

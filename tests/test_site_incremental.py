@@ -168,7 +168,11 @@ def test_cards_filled_in_from_one_skeleton_equal_cards_rendered_in_each_tree() -
         make_item("u5", title=None, language="ar", topics=["bullying", "child-labour"],
                   status=None, relevance=0.9, published=None),
         make_item("k6", language="kk", title="Балалар <құқығы> & «білім»", countries=["KZ"],
-                  translations={"ru": "https://example.org/ru/6"}, status="featured"),
+                  translations={"ru": "https://example.org/ru/6"}, status="featured",
+                  story_id="k"),
+        make_item("k7", language="ru", title="Права {детей}", source="unicef-kazakhstan",
+                  story_id="k"),
+        make_item("k8", language="kk", title="Балалар", source="unicef-kazakhstan", story_id="k"),
         make_item("b7", title="Budget {2025} } {0}", summary="{braces} stay {{ as written",
                   source="", language="", title_language="fa", topics=["no-such-topic"]),
         make_item("h8", language="he", title_language="en", published="2025-12-31T23:30:00-05:00",
@@ -180,8 +184,10 @@ def test_cards_filled_in_from_one_skeleton_equal_cards_rendered_in_each_tree() -
         renderer = PageRenderer(theme, Settings("Digest", Visibility()), code)
         tree = Tree(collection, renderer, skeletons)
         for index, view in enumerate(collection.views):
+            item, labels, versions, featured = tree.card_context(index)
             whole = theme.render(
-                "_card.html", item=view, labels=renderer.labels(view), base="../../",
+                "_card.html", item=item, labels=labels, versions=versions,
+                story_featured=featured, base="../../",
                 root="../../../", level=2, **renderer.L.template_functions,
             )  # fmt: skip
             assert tree.card(index).decode() == whole, (code, view.id)
@@ -245,7 +251,7 @@ def test_pages_assembled_from_the_frame_equal_whole_template_renders(code: str) 
         ("item.html", "items/d4.html", "Story <d4>", "item", item_page(alone, []),
          tuple(dataclasses.replace(a, current=False) for a in own_alone)),
         ("index.html", "index.html", settings.site_title, "home",
-         {"featured": others[:1], "latest": [(view, labels(view))]}, ()),
+         {"featured": [tree.card_context(1)], "latest": [tree.card_context(0)]}, ()),
         ("listing.html", "topic/x/page-2.html", "Topic", "browse",
          {"heading": "Topic", "cards": Markup(b"\n".join([tree.card(0), tree.card(1)]).decode()),
           "pagination": pagination(2, 3, renderer.L),

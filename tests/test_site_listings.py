@@ -152,10 +152,10 @@ def test_versions_of_one_story_link_to_each_others_pages(tmp_path: Path) -> None
         (english, "../../ru/items/ru-version.html", "ru", "Права детей"),
         (russian, "../../en/items/en-version.html", "en", "Children's rights"),
     ]:
-        others = parse(page).cssselect(".duplicates a")
+        others = parse(page).cssselect(".versions a:not([rel])")
         assert [(a.get("href"), a.get("lang"), a.text) for a in others] == [(href, lang, title)]
         assert (page.parent / href).resolve().is_file()
-    assert not parse(tmp_path / "en" / "items" / "alone.html").cssselect(".duplicates")
+    assert not parse(tmp_path / "en" / "items" / "alone.html").cssselect(".versions")
 
 
 def test_browse_page_lists_every_listing_with_its_count(tmp_path: Path) -> None:

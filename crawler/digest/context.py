@@ -15,7 +15,7 @@ import re
 import tempfile
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -61,6 +61,11 @@ class Lang:
     def key(self) -> str:
         """The tag as a listing key and URL segment: lower case ("uz-latn")."""
         return self.code.lower()
+
+    @property
+    def primary(self) -> str:
+        """The language without script or region: "uz" for "uz-Latn"."""
+        return self.key.partition("-")[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +114,7 @@ class ItemView:
     translations: tuple[TranslationLink, ...]
     status: str
     story_id: str | None
+    story_lead: bool  # the editor chose this version to lead its story
     image: str | None
     relevance: float | None
     text_ref: int
@@ -200,15 +206,28 @@ class TextStore:
             self._file.close()
 
 
+@dataclass(frozen=True, slots=True)
+class Story:
+    """One story as the site shows it: its visible versions (translations, and the copies a
+    country office or another agency published), as indexes into the views, newest first."""
+
+    members: tuple[int, ...]
+    original: int  # the version the story is dated and filed by (see `original_of`)
+    fingerprint: str  # of every member ("" for a story of one): what its versions' links show
+
+
 @dataclass
 class Collection:
-    """The visible items, newest first, with the listings and story groups they form."""
+    """The visible items (versions), newest first; the stories they form, newest first; and
+    the listings, which hold stories, not versions (a story is listed once, whatever number
+    of versions it has)."""
 
     views: tuple[ItemView, ...]
     texts: TextStore
+    stories: tuple[Story, ...] = ()
+    story_of: array = field(default_factory=lambda: array("l"))  # view index → story index
     listings: dict[str, dict[str, list[int]]] = field(default_factory=dict)
-    groups: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    group_fingerprints: dict[str, str] = field(default_factory=dict)
+    language_codes: dict[str, str] = field(default_factory=dict)  # listing key → tag as written
 
     def paragraphs(self, view: ItemView) -> tuple[str, ...]:
         return paragraphs_of(self.texts.get(view.text_ref))
@@ -217,18 +236,53 @@ class Collection:
         """What a story page prints as its lead and its text (`body_after_lead`)."""
         return body_after_lead(view.summary, self.paragraphs(view))
 
+    def story(self, index: int) -> Story:
+        """The story the version at `index` belongs to."""
+        return self.stories[self.story_of[index]]
+
     def duplicates(self, index: int) -> tuple[int, ...]:
-        """Other visible items of the same story (duplicates and translations)."""
-        story = self.views[index].story_id
-        if not story:
-            return ()
-        return tuple(other for other in self.groups.get(story, ()) if other != index)
+        """The other visible versions of the same story (duplicates and translations)."""
+        return tuple(other for other in self.story(index).members if other != index)
 
     def page_fingerprint(self, index: int) -> str:
-        """What an item page depends on: the item itself and the members of its story."""
-        view = self.views[index]
-        group = self.group_fingerprints.get(view.story_id or "", "")
-        return view.fingerprint + group
+        """What a version's page and card depend on: the version and its story's others."""
+        return self.views[index].fingerprint + self.story(index).fingerprint
+
+    def shown(self, story: int, tree: str, kind: str = "", key: str = "") -> int:
+        """The version a story's card shows in interface `tree` (see `shown_version`)."""
+        return shown_version(self.views, self.stories[story], tree, kind, key)
+
+    def month(self, story: int) -> str | None:
+        """The month a story is filed under: its original's, else its newest dated version's."""
+        entry = self.stories[story]
+        months = (self.views[i].month for i in (entry.original, *entry.members))
+        return next((month for month in months if month), None)
+
+
+def shown_version(
+    views: Sequence[ItemView], story: Story, tree: str, kind: str = "", key: str = ""
+) -> int:
+    """Which version of `story` a card shows to a reader of interface `tree`: the version in
+    the reader's language when there is one, else the original, else the newest. On a listing
+    of one language or source (`kind`, `key`) only the versions it lists are candidates."""
+    members = story.members
+    if len(members) == 1:
+        return members[0]
+    if kind == "language":
+        candidates = [i for i in members if views[i].lang.key == key]
+    elif kind == "source":
+        candidates = [i for i in members if views[i].source_slug == key]
+    else:
+        candidates = list(members)
+    pool = [i for i in candidates if views[i].lang.primary == tree] or candidates or list(members)
+    return story.original if story.original in pool else pool[0]
+
+
+def original_of(views: Sequence[ItemView], members: Sequence[int]) -> int:
+    """A story's original: the version its editor chose to lead it, else the first published
+    (`members` newest first)."""
+    leads = [i for i in members if views[i].story_lead]
+    return leads[0] if leads else members[-1]
 
 
 def collect(
@@ -264,20 +318,46 @@ def prepare_items(
 
 
 def _index(collection: Collection) -> None:
-    listings: dict[str, dict[str, list[int]]] = {kind: defaultdict(list) for kind in LISTING_KINDS}
+    """Group the versions into stories, order the stories by their originals (newest
+    first), and list each story once under every key one of its versions has (and under
+    the month it is filed in)."""
+    views = collection.views
     groups: dict[str, list[int]] = defaultdict(list)
-    for index, view in enumerate(collection.views):
-        for kind, key in listing_keys(view):
-            listings[kind][key].append(index)
+    singles: list[list[int]] = []
+    for index, view in enumerate(views):
         if view.story_id:
             groups[view.story_id].append(index)
+        else:
+            singles.append([index])
+    stories = []
+    for members in (*groups.values(), *singles):
+        fingerprint = ""
+        if len(members) > 1:
+            fingerprint = digest("".join(views[i].fingerprint for i in members))
+        stories.append(Story(tuple(members), original_of(views, members), fingerprint))
+    stories.sort(key=lambda story: story.original)
+    collection.stories = tuple(stories)
+    story_of = array("l", bytes(array("l").itemsize * len(views)))
+    listings: dict[str, dict[str, list[int]]] = {kind: defaultdict(list) for kind in LISTING_KINDS}
+    codes: dict[str, str] = {}
+    for number, story in enumerate(stories):
+        keys: dict[tuple[str, str], None] = {}
+        for index in story.members:
+            story_of[index] = number
+            for kind, key in listing_keys(views[index]):
+                if kind != "month":
+                    keys[kind, key] = None
+            lang = views[index].lang
+            if lang.code:
+                codes.setdefault(lang.key, lang.code)
+        for kind, key in keys:
+            listings[kind][key].append(number)
+        month = collection.month(number)
+        if month:
+            listings["month"][month].append(number)
+    collection.story_of = story_of
     collection.listings = {kind: dict(keys) for kind, keys in listings.items()}
-    collection.groups = {story: tuple(members) for story, members in groups.items()}
-    collection.group_fingerprints = {
-        story: digest("".join(collection.views[i].fingerprint for i in members))
-        for story, members in collection.groups.items()
-        if len(members) > 1
-    }
+    collection.language_codes = codes
 
 
 def listing_keys(view: ItemView) -> Iterable[tuple[str, str]]:
@@ -319,6 +399,7 @@ def item_view(item: Mapping[str, Any], status: str, texts: TextStore) -> ItemVie
         translations=translation_links(item.get("translations")),
         status=status,
         story_id=_clean(item.get("story_id")),
+        story_lead=bool(item.get("story_lead")),
         image=safe_url(item.get("image")),
         relevance=_number(item.get("relevance")),
         text_ref=texts.put(text),
@@ -333,7 +414,7 @@ FINGERPRINT_FIELDS = (
     "id", "url", "canonical_url", "source", "title", "edited_title", "summary",
     "edited_summary", "published", "updated", "authors", "image", "language",
     "title_language", "topics", "edited_topics", "countries", "edited_countries", "relevance",
-    "story_id",
+    "story_id", "story_lead",
     "translations",
 )  # fmt: skip
 

@@ -73,7 +73,7 @@ class Root:
     def index_page(self) -> Page:
         """The site's front door: the languages (the reader's own offered first by
         static/root.js, without a redirect), and the latest stories."""
-        latest = self.views[:ROOT_LATEST]
+        latest = [self.views[story.original] for story in self.collection.stories[:ROOT_LATEST]]
         source = "root\0" + ",".join(view.fingerprint for view in latest)
 
         def context() -> dict[str, Any]:
@@ -152,17 +152,21 @@ class Root:
         }
 
     def feed_pages(self) -> Iterator[Page]:
-        """All stories' feed, then one per language and one per topic."""
-        everything = range(len(self.views))
+        """All stories' feed, then one per language and one per topic: an entry per story,
+        its version in the feed's language (else in English, else its original)."""
+        everything = range(len(self.collection.stories))
         yield self.feed_page(f"{FEEDS_FOLDER}/all.xml", self.L.gettext("All stories"), everything)
         for kind in ("language", "topic"):
-            for key, indexes in sorted(self.collection.listings[kind].items()):
-                name = listing_name(self.L, self.views, kind, key, indexes, inline=True)
+            for key, stories in sorted(self.collection.listings[kind].items()):
+                name = listing_name(self.L, self.collection, kind, key, inline=True)
                 title = self.L.gettext(LISTING_TITLES[kind], name=name)
-                yield self.feed_page(f"{FEEDS_FOLDER}/{kind}/{key}.xml", title, indexes)
+                yield self.feed_page(f"{FEEDS_FOLDER}/{kind}/{key}.xml", title, stories, kind, key)
 
-    def feed_page(self, path: str, title: str, indexes: Sequence[int]) -> Page:
-        chosen = list(indexes[:FEED_SIZE])
+    def feed_page(
+        self, path: str, title: str, stories: Sequence[int], kind: str = "", key: str = ""
+    ) -> Page:
+        shown = self.collection.shown
+        chosen = [shown(story, DEFAULT_UI, kind, key) for story in stories[:FEED_SIZE]]
         fingerprints = ",".join(self.views[i].fingerprint for i in chosen)
 
         def context() -> dict[str, Any]:

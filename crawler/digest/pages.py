@@ -388,14 +388,32 @@ class CardSkeletons:
         self.theme = theme
         self._skeletons: dict[str, tuple[str, Callable[[Mapping[str, str]], tuple[str, ...]]]] = {}
 
-    def card(self, view: ItemView, renderer: PageRenderer, context: Mapping[str, Any]) -> str:
-        skeleton = self._skeletons.get(view.fingerprint)
+    def card(
+        self,
+        view: ItemView,
+        others: Sequence[ItemView],
+        key: str,
+        renderer: PageRenderer,
+        context: Mapping[str, Any],
+    ) -> str:
+        """`view`'s card with links to `others`, the story's other versions; `key` names
+        them all (`Collection.page_fingerprint`)."""
+        skeleton = self._skeletons.get(key)
         if skeleton is None:
+            versions = [
+                (
+                    other,
+                    f"\x02language:{other.lang.code}\x02",
+                    f"\x02source:{other.source_slug}\x02",
+                )
+                for other in card_versions(view, others)
+            ]
             rendered = self.theme.render_fragment(
                 "_card.html", {**context, "item": view, "labels": symbolic_labels(view),
+                               "versions": versions, "story_featured": any_featured(view, others),
                                **_SLOT_FUNCTIONS},
             )  # fmt: skip
-            skeleton = self._skeletons[view.fingerprint] = compile_skeleton(rendered)
+            skeleton = self._skeletons[key] = compile_skeleton(rendered)
         template, slots = skeleton
         return template.format(*slots(renderer.slot_texts))
 
@@ -508,10 +526,13 @@ class Tree:
                     yield self.listing_page(kind, key, heading, chunk, page, pages)
 
     def listing_page(
-        self, kind: str, key: str, heading: str, chunk: Sequence[int], page: int, pages: int
+        self, kind: str, key: str, heading: str, stories: Sequence[int], page: int, pages: int
     ) -> Page:
+        """One page of a listing: a card per story, each showing the version this listing
+        and this tree call for (`Collection.shown`)."""
         path = f"{kind}/{key}/{listing_page_name(page)}"
-        fingerprints = "".join([self.views[i].fingerprint for i in chunk])
+        chunk = [self.collection.shown(story, self.code, kind, key) for story in stories]
+        fingerprints = "".join([self.collection.page_fingerprint(i) for i in chunk])
         source = digest(f"{kind}\0{key}\0{heading}\0{page}\0{pages}\0{fingerprints}")
 
         def context() -> dict[str, Any]:
@@ -530,17 +551,25 @@ class Tree:
         return self._page(path, "listing.html", context, source)
 
     def home_page(self) -> Page:
-        featured = [i for i, view in enumerate(self.views) if view.featured][:HOME_FEATURED]
-        shown = set(featured)
-        latest = [i for i in range(len(self.views)) if i not in shown][:HOME_LATEST]
+        """Featured stories (a story an editor featured a version of), then the latest; each
+        in the reader's language where it has a version in it."""
+        collection, views = self.collection, self.views
+        featured_stories = [
+            number for number, story in enumerate(collection.stories)
+            if any(views[i].featured for i in story.members)
+        ][:HOME_FEATURED]  # fmt: skip
+        shown = set(featured_stories)
+        latest_stories = [n for n in range(len(collection.stories)) if n not in shown]
+        featured = [collection.shown(n, self.code) for n in featured_stories]
+        latest = [collection.shown(n, self.code) for n in latest_stories[:HOME_LATEST]]
         source = digest(
-            "home\0" + ",".join(self.views[i].fingerprint for i in featured)
-            + "\0" + ",".join(self.views[i].fingerprint for i in latest)
+            "home\0" + ",".join(collection.page_fingerprint(i) for i in featured)
+            + "\0" + ",".join(collection.page_fingerprint(i) for i in latest)
         )  # fmt: skip
         return self._page("index.html", "index.html", lambda: {
             "page": self.renderer.chrome("index.html", self.settings.site_title, "home"),
-            "featured": [self._with_labels(i) for i in featured],
-            "latest": [self._with_labels(i) for i in latest],
+            "featured": [self.card_context(i) for i in featured],
+            "latest": [self.card_context(i) for i in latest],
         }, source)  # fmt: skip
 
     def browse_page(self) -> Page:
@@ -578,10 +607,10 @@ class Tree:
         }, digest(repr((visibility, threshold, feeds))))  # fmt: skip
 
     def stats_page(self) -> Page:
-        counts = monthly_counts(self.views)
+        counts = monthly_counts(self.collection)
         return self._page("stats.html", "stats.html", lambda: {
             "page": self.renderer.chrome("stats.html", self.L.gettext("Statistics"), "stats"),
-            "total": len(self.views),
+            "total": len(self.collection.stories),
             "charts": self.charts(*counts),
         }, digest(repr(counts)))  # fmt: skip
 
@@ -595,6 +624,14 @@ class Tree:
             untitled = "" if view.title else renderer.L.gettext("Untitled story")
             duplicates = [self.views[i] for i in self.collection.duplicates(index)]
             translations = story_versions(duplicates)
+            covered = {view.lang.key, *(other.lang.key for other in duplicates)}
+            labels = renderer.labels(view)
+            labels = replace(
+                labels,
+                translations=tuple(  # the publisher's, where not above
+                    link for link in labels.translations if link[1].lower() not in covered
+                ),
+            )
             chrome = renderer.chrome(
                 item_path(view.id), view.title or untitled, "item",
                 renderer.item_alternates(view, translations),
@@ -603,7 +640,7 @@ class Tree:
             return {
                 "page": chrome,
                 "item": view,
-                "labels": renderer.labels(view),
+                "labels": labels,
                 "lead": lead,
                 "paragraphs": paragraphs,
                 "untitled": untitled,
@@ -623,11 +660,13 @@ class Tree:
     # -- view data ---------------------------------------------------------------------------
 
     def card(self, index: int) -> bytes:
-        """One item's card for listing pages (UTF-8), rendered and encoded once per tree."""
+        """One version's card for listing pages (UTF-8), rendered and encoded once per tree."""
         card = self._cards.get(index)
         if card is None:
             context = {"base": LISTING_BASE, "root": LISTING_ROOT, "level": 2}
-            html = self.skeletons.card(self.views[index], self.renderer, context)
+            others = [self.views[i] for i in self.collection.duplicates(index)]
+            key = self.collection.page_fingerprint(index)
+            html = self.skeletons.card(self.views[index], others, key, self.renderer, context)
             card = self._cards[index] = html.encode("utf-8")
         return card
 
@@ -661,29 +700,41 @@ class Tree:
             ),
         ]
 
-    def _with_labels(self, index: int) -> tuple[ItemView, ItemLabels]:
+    def card_context(
+        self, index: int
+    ) -> tuple[ItemView, ItemLabels, list[tuple[ItemView, str, str]], bool]:
+        """A card's context for a page that includes _card.html: the version, its labels,
+        its story's other versions with their language and source names, and whether the
+        story is featured."""
         view = self.views[index]
-        return view, self.renderer.labels(view)
+        L = self.L
+        others = [self.views[i] for i in self.collection.duplicates(index)]
+        versions = [
+            (other, L.language(other.lang.code), L.source(other.source_slug))
+            for other in card_versions(view, others)
+        ]
+        return view, self.renderer.labels(view), versions, any_featured(view, others)
 
     def listing_heading(self, kind: str, key: str, indexes: Sequence[int]) -> str:
-        name = self.listing_name(kind, key, indexes, True)
+        name = self.listing_name(kind, key, True)
         return self.L.gettext(LISTING_TITLES[kind], name=name)
 
-    def listing_name(self, kind: str, key: str, indexes: Sequence[int], inline: bool) -> str:
-        return listing_name(self.L, self.views, kind, key, indexes, inline)
+    def listing_name(self, kind: str, key: str, inline: bool) -> str:
+        return listing_name(self.L, self.collection, kind, key, inline)
 
     def entries(self, kind: str, prefix: str) -> list[Entry]:
         """The listings of one kind, most stories first (months newest first)."""
         listings = self.collection.listings[kind]
+        codes = self.collection.language_codes
         entries = [
             Entry(
                 key=key,
-                label=self.listing_name(kind, key, indexes, False),
-                count=len(indexes),
+                label=self.listing_name(kind, key, False),
+                count=len(stories),
                 href=f"{prefix}{kind}/{key}/index.html",
-                lang=self.views[indexes[0]].lang.code if kind == "language" else "",
+                lang=codes.get(key, "") if kind == "language" else "",
             )
-            for key, indexes in listings.items()
+            for key, stories in listings.items()
         ]
         if kind == "month":
             return sorted(entries, key=lambda entry: entry.key, reverse=True)
@@ -692,25 +743,17 @@ class Tree:
     def filter_entries(self) -> list[tuple[str, list[Entry]]]:
         """Search filters: the same keys Pagefind indexes, labelled in this language."""
         years: dict[str, int] = {}
-        for view in self.views:
-            if view.year:
-                years[view.year] = years.get(view.year, 0) + 1
+        for month, stories in self.collection.listings["month"].items():
+            years[month[:4]] = years.get(month[:4], 0) + len(stories)
         year_entries = [Entry(year, year, count, "") for year, count in sorted(years.items())][::-1]
         kinds = [(kind, self.entries(kind, "")) for kind in ("language", "source", "topic")]
         return [*kinds, ("country", self.entries("country", "")), ("year", year_entries)]
 
 
-def listing_name(
-    L: Catalogue,
-    views: Sequence[ItemView],
-    kind: str,
-    key: str,
-    indexes: Sequence[int],
-    inline: bool,
-) -> str:
+def listing_name(L: Catalogue, collection: Collection, kind: str, key: str, inline: bool) -> str:
     """A listing's name in `L`'s language; `inline` for use inside a sentence."""
     if kind == "language":  # the key is lower case: the tag as written comes from a story
-        return L.language(views[indexes[0]].lang.code, inline=inline)
+        return L.language(collection.language_codes.get(key, key), inline=inline)
     if kind == "source":
         return L.source(key)
     if kind == "topic":
@@ -729,6 +772,24 @@ def story_versions(members: Sequence[ItemView]) -> dict[str, ItemView]:
         if chosen is None or (member.lang.key == member.tree != chosen.lang.key):
             versions[member.tree] = member
     return versions
+
+
+def any_featured(view: ItemView, others: Sequence[ItemView]) -> bool:
+    """Whether an editor featured the story: any of its versions (a card shows the story)."""
+    return view.featured or any(other.featured for other in others)
+
+
+def card_versions(view: ItemView, others: Sequence[ItemView]) -> list[ItemView]:
+    """The other versions a card links to: one per language and source (the newest), in the
+    order language names would not give: the story's own order, newest first."""
+    seen = {(view.lang.key, view.source_slug)}
+    chosen = []
+    for other in others:
+        key = (other.lang.key, other.source_slug)
+        if key not in seen:
+            seen.add(key)
+            chosen.append(other)
+    return chosen
 
 
 def direction_against(lang: Lang, page_rtl: bool) -> str:
@@ -765,19 +826,21 @@ def pagination(page: int, pages: int, L: Catalogue) -> Pagination:
 
 
 def monthly_counts(
-    views: Sequence[ItemView],
+    collection: Collection,
 ) -> tuple[list[str], dict[tuple[str, str], int], dict[tuple[str, str], int]]:
-    """Every month from the first to the last dated story, and counts by source and language."""
+    """Every month from the first to the last dated story, and the stories of each month by
+    source and by language (a story counts once under each source and language it has a
+    version from or in, in the month it is filed under)."""
     by_source: dict[tuple[str, str], int] = {}
     by_language: dict[tuple[str, str], int] = {}
-    for view in views:
-        month = view.month
-        if month is None:
-            continue
-        source_key = (view.source_slug, month)
-        by_source[source_key] = by_source.get(source_key, 0) + 1
-        language_key = (view.lang.code, month)
-        by_language[language_key] = by_language.get(language_key, 0) + 1
+    views = collection.views
+    for month, stories in collection.listings["month"].items():
+        for number in stories:
+            members = collection.stories[number].members
+            for slug in {views[i].source_slug for i in members}:
+                by_source[slug, month] = by_source.get((slug, month), 0) + 1
+            for code in {views[i].lang.code for i in members}:
+                by_language[code, month] = by_language.get((code, month), 0) + 1
     present = sorted({month for _, month in by_source})
     return _month_range(present), by_source, by_language
 
