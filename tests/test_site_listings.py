@@ -173,3 +173,40 @@ def test_undated_stories_have_pages_but_no_month(tmp_path: Path) -> None:
 
     assert (tmp_path / "en" / "items" / "undated.html").is_file()
     assert not (tmp_path / "en" / "month").exists()
+
+
+def story_of_three(**lead: Any) -> list[dict[str, Any]]:
+    """One story: the global English release first, then Russian and Kazakh versions."""
+    return [
+        make_item("en-first", story_id="s", published="2025-03-01T09:00:00+00:00"),
+        make_item("ru-later", story_id="s", language="ru", title="Права",
+                  published="2025-03-02T09:00:00+00:00"),
+        make_item("kk-last", story_id="s", language="kk", title="Құқықтар",
+                  published="2025-03-03T09:00:00+00:00", **lead),
+    ]  # fmt: skip
+
+
+def test_a_story_without_a_version_in_the_readers_language_shows_its_original(
+    tmp_path: Path,
+) -> None:
+    build(story_of_three(), tmp_path / "first")
+    build(story_of_three(story_lead=1), tmp_path / "lead")
+
+    def home_cards(site: Path, tree: str) -> list[str]:
+        return [str(a.get("href")) for a in parse(site / tree / "index.html").cssselect(CARD_LINKS)]
+
+    assert home_cards(tmp_path / "first", "fr") == ["../en/items/en-first.html"]  # first published
+    assert home_cards(tmp_path / "first", "ru") == ["../ru/items/ru-later.html"]  # the reader's
+    assert home_cards(tmp_path / "lead", "fr") == ["../en/items/kk-last.html"]  # the editor's lead
+    assert home_cards(tmp_path / "lead", "en") == ["../en/items/en-first.html"]
+
+
+def test_statistics_and_month_listings_count_a_story_once(tmp_path: Path) -> None:
+    build(story_of_three(), tmp_path)
+
+    stats = parse(tmp_path / "en" / "stats.html").text_content()
+    browse = parse(tmp_path / "en" / "browse.html")
+    months = browse.xpath("//section[@aria-labelledby='browse-month']//li")
+
+    assert "1 story" in stats and "3 stories" not in stats
+    assert [li.text_content() for li in months] == ["March 2025 (1)"]

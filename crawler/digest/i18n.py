@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,23 @@ CATALOGUE_FOLDER = "i18n"
 TABLES = ("meta", "topics", "sources", "regions")
 META_KEYS = frozenset({"name", "dir", "locale"})
 
+
 # Region slugs used by the taxonomy, mapped to their UN M49 codes so CLDR can name them.
+def office_territory(name: str) -> str | None:
+    """The territory code of a country named as in a source's slug ("kazakhstan" → "KZ")."""
+    return _office_territories().get(name)
+
+
+@cache
+def _office_territories() -> dict[str, str]:
+    english = Locale("en").territories
+    return {
+        re.sub(r"[^a-z]+", "-", name.lower()).strip("-"): code
+        for code, name in english.items()
+        if code.isalpha()
+    }
+
+
 REGION_CODES: Mapping[str, str] = {
     "central-asia": "143",
     "eastern-europe": "151",
@@ -140,7 +156,20 @@ class Catalogue:
         return self.topics.get(slug) or _humanise(slug)
 
     def source(self, slug: str) -> str:
-        return self.sources.get(slug) or slug or self.gettext("Unknown source")
+        """A source's name: the catalogue's, else for a country office ("unicef-kazakhstan")
+        its agency's and its country's ("UNICEF Kazakhstan"), else the slug."""
+        named = self.sources.get(slug)
+        if named:
+            return named
+        agency, _, country = slug.partition("-")
+        territory = office_territory(country)
+        if agency in self.sources and territory and territory in self.locale.territories:
+            # Translators: a country office of an agency, e.g. "UNICEF Kazakhstan".
+            return self.pgettext(
+                "country office", "%(agency)s %(country)s",
+                agency=self.sources[agency], country=self.locale.territories[territory],
+            )  # fmt: skip
+        return slug or self.gettext("Unknown source")
 
     def country(self, code: str) -> str:
         """A country (ISO 3166 alpha-2) or region slug, named in this interface language."""
