@@ -7,11 +7,13 @@ import gzip
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 import pytest
 
 from crawler.digest import build_site
+from crawler.digest.search import DELTA_MIN
 from tests.test_digest import NOW, make_item
 
 ITEMS = [
@@ -30,22 +32,91 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_pagefind_bundle_indexes_each_story_once(site: Path) -> None:
+def bundle_manifest(site: Path) -> dict[str, Any]:
+    return dict(json.loads((site / "pagefind" / "search.json").read_text("utf-8")))
+
+
+def fragment_urls(folder: Path) -> list[str]:
+    return sorted(
+        json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
+        for path in folder.glob("fragment/*.pf_fragment")
+    )
+
+
+def test_pagefind_indexes_each_language_in_a_bundle_of_its_own_stemmed_as_that_language(
+    site: Path,
+) -> None:
+    bundles = {bundle["path"]: bundle for bundle in bundle_manifest(site)["bundles"]}
+
+    assert sorted(bundles) == ["en/", "ru/", "zh/"]
+    assert bundles["ru/"] == {"path": "ru/", "script": "Cyrl", "languages": ["ru"], "pages": 1,
+                              "delta": False}  # fmt: skip
+    assert bundles["zh/"]["script"] == "Hani"
+    for tag, wasm in [("en", "en"), ("ru", "ru"), ("zh", None)]:  # Pagefind stems en and ru
+        entry = json.loads((site / "pagefind" / tag / "pagefind-entry.json").read_text("utf-8"))
+        assert entry["languages"] == {tag: {**entry["languages"][tag], "wasm": wasm,
+                                            "page_count": 1}}  # fmt: skip
+
+
+def test_the_primary_bundle_is_a_stub_whose_webassembly_stems_nothing(site: Path) -> None:
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
 
-    assert entry["languages"] == {"zh": {**entry["languages"]["zh"], "page_count": len(ITEMS)}}
+    assert entry["languages"] == {"unknown": {**entry["languages"]["unknown"], "wasm": None,
+                                              "page_count": 1}}  # fmt: skip
     for name in ["pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind"]:
         assert (site / "pagefind" / name).is_file()
+    assert not list((site / "pagefind").glob("**/wasm.ru.pagefind"))  # never loaded: not shipped
 
 
 def test_index_sends_each_result_to_the_story_page_in_its_own_tree(site: Path) -> None:
-    fragments = (site / "pagefind" / "fragment").glob("*.pf_fragment")
-    pages = [
-        json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
-        for path in fragments
-    ]
+    pages = [url for tag in ["en", "ru", "zh"] for url in fragment_urls(site / "pagefind" / tag)]
 
     assert sorted(pages) == ["/en/items/en1.html", "/ru/items/ru1.html", "/zh/items/zh1.html"]
+
+
+def test_copies_of_a_story_in_one_language_are_indexed_once(tmp_path: Path) -> None:
+    copies = [
+        make_item("global", language="ru", story_id="release"),
+        make_item("office", language="ru", story_id="release"),
+        make_item("english", story_id="release"),
+    ]
+
+    build_site(copies, tmp_path, now=NOW)
+
+    assert fragment_urls(tmp_path / "pagefind" / "ru") == ["/ru/items/global.html"]
+    assert fragment_urls(tmp_path / "pagefind" / "en") == ["/en/items/english.html"]
+
+
+def test_an_edited_story_reaches_the_search_in_a_delta_that_hides_its_old_page(
+    tmp_path: Path,
+) -> None:
+    build_site(ITEMS, tmp_path, now=NOW)
+    (old_id,) = [path.stem for path in (tmp_path / "pagefind" / "ru").glob("fragment/*")]
+
+    edited = make_item("ru1", language="ru", text="Новый текст.")
+    report = build_site([ITEMS[0], edited, ITEMS[2]], tmp_path, now=NOW)
+
+    assert (report.search, report.search_kind, report.search_pages) == ("indexed", "delta", 1)
+    manifest = bundle_manifest(tmp_path)
+    assert manifest["hidden"] == [old_id]
+    assert [b["path"] for b in manifest["bundles"] if b["delta"]] == ["delta-ru/"]
+    assert fragment_urls(tmp_path / "pagefind" / "delta-ru") == ["/ru/items/ru1.html"]
+    assert (tmp_path / "pagefind" / "ru" / "fragment" / f"{old_id}.pf_fragment").is_file()
+
+
+def test_many_changed_stories_index_everything_again_and_drop_the_delta(tmp_path: Path) -> None:
+    build_site(ITEMS, tmp_path, now=NOW)
+    build_site([ITEMS[0], make_item("ru1", language="ru", text="Новый."), ITEMS[2]], tmp_path,
+               now=NOW)  # fmt: skip
+    many = [make_item(f"new{n}", text=f"Story {n}.") for n in range(DELTA_MIN + 1)]
+
+    report = build_site([*ITEMS, *many], tmp_path, now=NOW)
+
+    assert report.search_kind == "full"
+    manifest = bundle_manifest(tmp_path)
+    assert manifest["hidden"] == []
+    assert not [bundle for bundle in manifest["bundles"] if bundle["delta"]]
+    assert not (tmp_path / "pagefind" / "delta-ru").exists()
 
 
 def test_item_pages_mark_their_article_and_filters_for_the_index(site: Path) -> None:
@@ -71,7 +142,7 @@ def test_item_pages_give_search_results_their_date_source_language_and_sort_key(
     meta = {el.get("data-pagefind-meta"): el.get("value")
             for el in body.xpath(".//data[@data-pagefind-meta]")}  # fmt: skip
     assert meta == {"date[value]": "2025-03-11", "source[value]": "Новости ООН",
-                    "language[value]": "Русский"}  # fmt: skip
+                    "language[value]": "Русский", "story[value]": "ru1"}  # fmt: skip
     (sort,) = body.xpath(".//*[@data-pagefind-sort]")
     assert sort.get("data-pagefind-sort") == "date[value]"
     assert sort.get("value") == "2025-03-11T04:01:55+00:00"  # UTC ISO: sorts as text
@@ -122,7 +193,8 @@ def test_no_page_loads_anything_from_another_site(site: Path) -> None:
         loaded = [*tree.xpath("//script/@src"), *tree.xpath("//link[@rel!='alternate']/@href"),
                   *tree.xpath("//img/@src"), *tree.xpath("//iframe/@src")]  # fmt: skip
         assert not [url for url in loaded if re.match(r"(https?:)?//", url)], page
-    for asset in [*(site / "static").iterdir(), site / "pagefind" / "pagefind.js"]:
+    for asset in [*(site / "static").iterdir(), site / "pagefind" / "pagefind.js",
+                  site / "pagefind" / "search.json"]:  # fmt: skip
         assert not re.search(r"(src|href)=[\"']?(https?:)?//", asset.read_text("utf-8")), asset
 
 

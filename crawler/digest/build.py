@@ -26,15 +26,23 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .context import Collection, TextStore, Visibility, collect
+from .context import Collection, ItemView, TextStore, Visibility, collect
 from .i18n import UI_LANGUAGES
 from .machine import ROOT_INDEX, Root
 from .page import Page, render_pages
 from .pages import CardSkeletons, PageRenderer, Settings, Tree, item_shard
 from .render import Theme, load_theme
-from .search import BUNDLE_FOLDER, index_site
+from .search import BUNDLE_FOLDER, IndexedPage, SearchRun, forget_index, index_site
 from .site import item_pages, root_pages, tree_pages
-from .writer import SiteWriter, drop_manifests, forget_state, load_state, save_state
+from .writer import (
+    MANIFEST_FOLDER,
+    Manifest,
+    SiteWriter,
+    drop_manifests,
+    forget_state,
+    load_state,
+    save_state,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +62,6 @@ ITEM_SHARDS = 16
 PARALLEL_FROM = 2_000
 # The count is in the name: with another count, no part reads a manifest of other members.
 ITEM_PARTS = tuple(f"items-{shard}-of-{ITEM_SHARDS}" for shard in range(ITEM_SHARDS))
-INDEXED_GLOB = "*/items/*.html"  # every story's page, each in its own tree
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,9 @@ class BuildReport:
     seconds: float = 0.0
     search: str = "off"
     search_seconds: float | None = None
+    search_kind: str = ""  # "full" (every bundle) or "delta" (changed pages), when indexed
+    search_pages: int = 0  # pages Pagefind indexed
+    search_peak_kb: int = 0  # the largest peak RSS of a Pagefind run
     workers_peak_kb: int = 0  # the largest peak RSS of a forked worker (0: none forked)
     collect_seconds: float = 0.0  # reading and indexing the items, before the parts
     parts_seconds: float = 0.0  # writing the parts (wall time, all workers)
@@ -159,7 +169,7 @@ def build_site(
         drop_manifests(out_dir, keep={*parts, SEARCH_PART})
     finally:
         texts.close()
-    outcome, search_seconds, search_totals = _search(job, results, search)
+    outcome, run, search_totals = _search(job, results, search)
     written = sum(r.written for r in results) + search_totals[0]
     unchanged = sum(r.unchanged for r in results) + search_totals[1]
     removed = sum(r.removed for r in results) + search_totals[2]
@@ -171,7 +181,10 @@ def build_site(
         items=len(collection.views),
         seconds=time.perf_counter() - started,
         search=outcome,
-        search_seconds=search_seconds,
+        search_seconds=run.seconds if run else None,
+        search_kind=run.kind if run else "",
+        search_pages=run.pages if run else 0,
+        search_peak_kb=run.peak_kb if run else 0,
         workers_peak_kb=max((r.max_rss_kb for r in results if r.pid != os.getpid()), default=0),
         collect_seconds=collected - started,
         parts_seconds=parts_done - collected,
@@ -312,8 +325,8 @@ def _prune(writer: SiteWriter, part: str) -> None:
 
 def _search(
     job: _Job, results: list[PartResult], wanted: bool
-) -> tuple[str, float | None, tuple[int, int, int]]:
-    """Run Pagefind when an indexed page changed: (outcome, seconds, written/unchanged/removed)."""
+) -> tuple[str, SearchRun | None, tuple[int, int, int]]:
+    """Index the search when a story page changed: (outcome, the run, written/unchanged/removed)."""
     if not wanted:
         return "off", None, (0, 0, 0)
     writer = SiteWriter(job.out_dir, part=SEARCH_PART, build="pagefind")
@@ -323,13 +336,37 @@ def _search(
         writer.prune_stale()
         writer.prune(BUNDLE_FOLDER, ("",), recursive=True)
         writer.finish()
+        forget_index(job.out_dir)
         return "empty", None, (0, 0, writer.removed)
     bundle_present = (job.out_dir / BUNDLE_FOLDER / "pagefind.js").is_file()
     if writer.previous is not None and bundle_present and not any(r.index_changed for r in results):
         return "unchanged", None, (0, 0, 0)
-    seconds = index_site(job.out_dir, INDEXED_GLOB, writer)
+    months = sorted({view.month for view in job.collection.views if view.month})
+    run = index_site(job.out_dir, search_pages(job.out_dir, job.collection.views), writer,
+                     months=months)  # fmt: skip
     writer.finish()
-    return "indexed", seconds, (writer.written, writer.unchanged, writer.removed)
+    return "indexed", run, (writer.written, writer.unchanged, writer.removed)
+
+
+def search_pages(out_dir: Path, views: Iterable[ItemView]) -> list[IndexedPage]:
+    """The story pages to index: one per (story, language) — copies of a release from a
+    global site and a country office share a story and a language, and one is enough —,
+    each with its bytes' digest from its part's manifest (what tells a changed page)."""
+    chosen: dict[tuple[str, str], ItemView] = {}
+    for view in views:
+        key = (view.story_id or view.id, view.lang.key)
+        kept = chosen.get(key)
+        if kept is None or (view.unreviewed, view.id) < (kept.unreviewed, kept.id):
+            chosen[key] = view
+    digests: dict[str, str] = {}
+    for part in ITEM_PARTS:
+        manifest = Manifest.load(out_dir / MANIFEST_FOLDER / f"{part}.json")
+        if manifest is not None:
+            digests.update((path, entry[1]) for path, entry in manifest.pages.items())
+    return [
+        IndexedPage(view.page, view.lang.code, digests.get(view.page, ""))
+        for view in sorted(chosen.values(), key=lambda view: view.page)
+    ]
 
 
 def _state_key(theme: Theme, settings: Settings, search: bool) -> str:

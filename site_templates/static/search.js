@@ -1,5 +1,8 @@
-// The search page: Pagefind's JavaScript API over the bundle shipped with the site.
-// Each story is indexed once, from its page in its own language's tree; results link there.
+// The search page: Pagefind's JavaScript API over the bundles shipped with the site.
+// One bundle per language (stemmed as that language), merged into a one-word stub bundle whose
+// WebAssembly stems nothing (crawler/digest/search.py says why); a query loads only the
+// bundles it can match. One page per (story, language) is indexed; results show one entry per
+// story, linking to its page in its own language's tree.
 // Listings and every other page work without JavaScript; only this page needs it.
 // A classic script, not a module: Chromium refuses module scripts from file://, and from disk
 // this one still has to say how to serve the site. Pagefind comes in by dynamic import().
@@ -8,19 +11,66 @@ const form = document.querySelector("form.search");
 const statusLine = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const RESULTS_SHOWN = 20;
-const pluralRules = new Intl.PluralRules(document.documentElement.lang);
+const FRAGMENTS_AT_ONCE = 10;
+const pageLanguage = document.documentElement.lang;
+const pluralRules = new Intl.PluralRules(pageLanguage);
 let pagefind = null;
+let manifest = null; // pagefind/search.json: the bundles, the base's hidden pages, the months
+let hidden = new Set();
+const merged = new Set();
 let latest = 0;
 
 async function loadPagefind() {
   if (!pagefind) {
-    const url = new URL(form.dataset.bundle + "pagefind.js", document.baseURI).href;
-    const module = await import(url);
+    const bundle = new URL(form.dataset.bundle, document.baseURI).href;
+    const response = await fetch(bundle + "search.json");
+    if (!response.ok) {
+      throw new Error(`search.json: ${response.status}`);
+    }
+    manifest = await response.json();
+    hidden = new Set(manifest.hidden);
+    const module = await import(bundle + "pagefind.js");
     await module.options({ excerptLength: 30 });
     await module.init();
     pagefind = module;
   }
   return pagefind;
+}
+
+// The scripts a query is written in: a word in Cyrillic letters can only be in a Cyrillic-script
+// language's pages; Latin letters and digits (names, acronyms, years) can be in any.
+function queryScripts(query) {
+  const scripts = new Set();
+  for (const char of query) {
+    if (/\p{Script=Cyrillic}/u.test(char)) {
+      scripts.add("Cyrl");
+    } else if (/\p{Script=Arabic}/u.test(char)) {
+      scripts.add("Arab");
+    } else if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(char)) {
+      scripts.add("Hani");
+    } else if (/\p{Script=Hangul}/u.test(char)) {
+      scripts.add("Hang");
+    } else if (/[\p{L}\p{N}]/u.test(char)) {
+      scripts.add("any");
+    }
+  }
+  return scripts;
+}
+
+// Merge the bundles this search can find anything in (each once: later searches keep them).
+async function mergeBundles(engine, query, filters) {
+  const scripts = queryScripts(query);
+  const language = filters.language;
+  const wanted = manifest.bundles.filter(
+    (bundle) =>
+      (!language || bundle.languages.includes(language)) &&
+      (!query || scripts.has("any") || scripts.has(bundle.script)),
+  );
+  const base = new URL(form.dataset.bundle, document.baseURI).href;
+  const fresh = wanted.filter((bundle) => !merged.has(bundle.path));
+  fresh.forEach((bundle) => merged.add(bundle.path));
+  // baseUrl "/": results' URLs from the site root, as the primary's ("/ru/items/x.html").
+  await Promise.all(fresh.map((bundle) => engine.mergeIndex(base + bundle.path, { baseUrl: "/" })));
 }
 
 // Chinese is written without spaces: split a query into words as the index did.
@@ -44,15 +94,14 @@ function chosenFilters() {
 
 // The month range (from and to, "2025-03") as Pagefind's own filter: any of the indexed
 // months inside it. Pagefind matches filter values exactly, so a range becomes the list of
-// its months; the index says which months exist. null: no range; []: nothing can match.
-async function monthRange(engine) {
+// its months; search.json says which months exist (no filter file is loaded for it). null: no range; []: nothing can match.
+function monthRange() {
   const from = form.elements.from.value;
   const to = form.elements.to.value;
   if (!from && !to) {
     return null;
   }
-  const known = (await engine.filters()).month || {};
-  return Object.keys(known).filter((month) => (!from || month >= from) && (!to || month <= to));
+  return manifest.months.filter((month) => (!from || month >= from) && (!to || month <= to));
 }
 
 function rangeParams() {
@@ -122,10 +171,88 @@ function excerptNodes(html) {
 // "5 stories found" in the page's language: the form (data-results-one, -few, -many, ...) of
 // the count's CLDR plural category, as the site's catalogue translates it.
 function resultsLine(count) {
+  return countLine(count, "results");
+}
+
+// "120 matching pages; each story is listed once": when more stories match than were looked
+// at, the exact count of matching pages (a story has one in each of its languages).
+function pagesLine(count) {
+  return countLine(count, "pages");
+}
+
+function countLine(count, kind) {
   const category = pluralRules.select(count);
-  const key = "results" + category[0].toUpperCase() + category.slice(1);
-  const line = form.dataset[key] ?? form.dataset.resultsOther;
+  const key = kind + category[0].toUpperCase() + category.slice(1);
+  const line = form.dataset[key] ?? form.dataset[kind + "Other"];
   return line.replaceAll("{count}", String(count));
+}
+
+// Pagefind's results without the stub's page and the base's pages a delta replaced or removed.
+function visible(results) {
+  return results.filter((result) => !result.id.startsWith("unknown_") && !hidden.has(result.id));
+}
+
+// The bundle a result comes from: its id is "<bundle language>_<hash>" ("ru_3f2a…",
+// "ru-x-delta_…").
+function bundleOf(result) {
+  return result.id.slice(0, result.id.lastIndexOf("_"));
+}
+
+// Results in the order asked for, each with its data (loaded a few at a time, only as many as
+// are shown). Relevance: Pagefind's own order. Newest first: Pagefind sorts within each merged
+// bundle only (its score becomes the rank in that bundle), so the bundles' lists are merged here
+// by date, peeking at each list's next result.
+async function* ordered(results, newest) {
+  if (!newest) {
+    for (let start = 0; start < results.length; start += FRAGMENTS_AT_ONCE) {
+      const batch = results.slice(start, start + FRAGMENTS_AT_ONCE);
+      const data = await Promise.all(batch.map((result) => result.data()));
+      yield* data;
+    }
+    return;
+  }
+  const lists = new Map();
+  for (const result of results) {
+    const bundle = bundleOf(result);
+    lists.set(bundle, [...(lists.get(bundle) || []), result]);
+  }
+  const heads = [];
+  for (const entries of lists.values()) {
+    entries.sort((a, b) => b.score - a.score);
+    heads.push({ entries, next: 1, data: await entries[0].data() });
+  }
+  while (heads.length) {
+    heads.sort((a, b) => (b.data.meta.date || "").localeCompare(a.data.meta.date || ""));
+    const head = heads[0];
+    yield head.data;
+    if (head.next < head.entries.length) {
+      head.data = await head.entries[head.next++].data();
+    } else {
+      heads.shift();
+    }
+  }
+}
+
+// One entry per story (its pages share meta.story): the first met, in the order asked for, or
+// a later-met version in the page's language, which takes its place. {stories, complete}:
+// complete when every result was looked at, so the stories were counted exactly.
+async function storiesOf(results, newest) {
+  const stories = new Map();
+  let seen = 0;
+  for await (const data of ordered(results, newest)) {
+    seen += 1;
+    const key = data.meta.story || data.url;
+    const kept = stories.get(key);
+    if (!kept) {
+      if (stories.size >= RESULTS_SHOWN) {
+        break;
+      }
+      stories.set(key, data);
+    } else if (data.meta.lang === pageLanguage && kept.meta.lang !== pageLanguage) {
+      stories.set(key, data);
+    }
+  }
+  return { stories: [...stories.values()], complete: seen === results.length };
 }
 
 function resultItem(result) {
@@ -179,7 +306,8 @@ async function runSearch() {
     statusLine.textContent = form.dataset.unavailable;
     return;
   }
-  const months = await monthRange(engine);
+  await mergeBundles(engine, query, filters);
+  const months = monthRange();
   if (months && !months.length) {
     if (mine === latest) {
       list.replaceChildren();
@@ -188,19 +316,27 @@ async function runSearch() {
     return;
   }
   const options = { filters: months ? { ...filters, month: { any: months } } : filters };
-  if (extra.sort === "newest") {
+  const newest = extra.sort === "newest";
+  if (newest) {
     options.sort = { date: "desc" };
   }
   const response = await engine.search(query ? segmented(query) : null, options);
   if (mine !== latest || !response) {
     return; // a newer search has started
   }
-  const shown = await Promise.all(response.results.slice(0, RESULTS_SHOWN).map((r) => r.data()));
+  const results = visible(response.results);
+  const { stories, complete } = await storiesOf(results, newest);
   if (mine !== latest) {
     return;
   }
-  list.replaceChildren(...shown.map(resultItem));
-  statusLine.textContent = shown.length ? resultsLine(response.results.length) : form.dataset.none;
+  list.replaceChildren(...stories.map(resultItem));
+  if (!stories.length) {
+    statusLine.textContent = form.dataset.none;
+  } else {
+    statusLine.textContent = complete
+      ? resultsLine(stories.length)
+      : pagesLine(results.length);
+  }
 }
 
 let pending = null;

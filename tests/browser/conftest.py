@@ -32,6 +32,10 @@ CHROMIUM_ARGS = [
 # Words the search tests look for, each in one story only.
 RUSSIAN_WORD = "подростков"
 CHINESE_WORD = "网络欺凌"
+# A Russian word in one story, and another form of it, not a prefix of it, which finds it
+# only through Russian stemming ("образован" both).
+RUSSIAN_FORM_INDEXED = "образование"
+RUSSIAN_FORM_QUERIED = "образования"
 
 
 def fixture_items() -> list[dict[str, Any]]:
@@ -44,7 +48,8 @@ def fixture_items() -> list[dict[str, Any]]:
         ("en-labour", "en", "Child labour falls", "A UNICEF report on child labour."),
         ("ru-teens", "ru", "Права подростков в Казахстане",
          f"ЮНИСЕФ UNICEF помогает школам. Программа для {RUSSIAN_WORD} работает в Алматы."),
-        ("ru-schools", "ru", "Школы Кыргызстана", "UNICEF открывает новые школы в Бишкеке."),
+        ("ru-schools", "ru", "Школы Кыргызстана",
+         f"UNICEF открывает новые школы в Бишкеке. Право на {RUSSIAN_FORM_INDEXED}."),
         ("ru-rights", "ru", "Права ребенка", "UNICEF напоминает о правах ребенка."),
         ("zh-bullying", "zh", "联合国儿童基金会关注校园欺凌",
          f"UNICEF 联合国儿童基金会今天发布报告，呼吁各国保护儿童免受{CHINESE_WORD}。"),
