@@ -92,7 +92,7 @@ class Root:
                 continue
             copied.add(thumbnail.path)
             read = partial(_file_data, folder / thumbnail.stored)
-            yield Page(thumbnail.path, STATIC, read, verbatim, "thumb " + thumbnail.stored)
+            yield Page(thumbnail.path, STATIC, read, verbatim, "thumb:" + thumbnail.stored)
 
     def index_page(self) -> Page:
         """The site's front door: the languages (the reader's own offered first by
