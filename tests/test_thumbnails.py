@@ -428,18 +428,30 @@ def test_a_rebuild_writes_no_thumbnail_again_and_prunes_one_no_longer_shown(
 
 
 @pytest.mark.parametrize(
-    "name", ["../../etc/passwd", "ab/ab" + "0" * 38 + ".png", "missing-from-the-store"]
+    ("name", "present"),
+    [
+        ("../secret.jpg", True),  # an edited or imported value leading out of the store
+        ("ab/ab" + "0" * 38 + ".png", True),  # no name the crawl writes
+        ("cd/cd" + "1" * 38 + ".jpg", False),  # a safe name, but the file is gone
+    ],
+    ids=["outside", "not-a-thumbnail-name", "missing"],
 )
 def test_a_thumbnail_by_an_unsafe_name_or_not_in_the_store_is_not_shown(
-    tmp_path: Path, name: str
+    tmp_path: Path, name: str, present: bool
 ) -> None:
     folder, fields = thumbnail_store(tmp_path)
-    if name == "missing-from-the-store":
-        name = "cd/cd" + "1" * 38 + ".jpg"
+    if present:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes((folder / fields["thumbnail"]).read_bytes())
     out = tmp_path / "site"
 
-    build_site([make_item("a", **{**fields, "thumbnail": name})], out, now=NOW, search=False,
-               thumbnails=folder)  # fmt: skip
+    build_site(
+        [make_item("a", **{**fields, "thumbnail": name})],
+        out,
+        now=NOW,
+        search=False,
+        thumbnails=folder,
+    )
 
     assert "<img" not in (out / "en/items/a.html").read_text(encoding="utf-8")
     assert not (out / "thumbs").exists()
