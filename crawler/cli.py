@@ -247,6 +247,7 @@ def _do_build(config: Config, out: Path) -> Path:
             candidate_threshold=site.candidate_threshold,
             base_url=site.base_url or None,
             items_version=store.items_version(db),
+            thumbnails=config.paths.thumbnails,
         )
     except DigestError as exc:
         raise click.ClickException(f"site build: {exc}") from exc

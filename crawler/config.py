@@ -40,6 +40,7 @@ class Paths:
     site: Path
     archive: Path
     state: Path
+    thumbnails: Path  # the crawl's thumbnails of lead images, content-addressed
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class CrawlSettings:
     obey_robots_txt: bool
     log_level: str
     workers: int  # processes that extract and tag pages (0: one per core)
+    thumbnails: bool  # fetch each story's lead image and keep a small thumbnail of it
 
 
 @dataclass(frozen=True)

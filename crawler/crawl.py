@@ -31,6 +31,9 @@ FETCHES = (
     "links_skipped",
     "entry_points_failed",
     "errors",
+    "thumbnails",
+    "thumbnails_known",
+    "thumbnails_failed",
 )
 
 
@@ -42,7 +45,8 @@ class CrawlReport:
     without an article, and pages failed.
     ``fetches``: per configured source, requests made, 304s, known links not fetched again,
     links that are no web address (skipped), entry points failed, pages stored and failed,
-    and errors logged.
+    and errors logged; lead images thumbnailed, found already thumbnailed (not fetched
+    again), and failed (the story stored without one).
     """
 
     pages: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
@@ -71,7 +75,10 @@ class CrawlReport:
                 f" modified (304), {row.get('skipped_known', 0)} known links skipped,"
                 f" {row.get('links_skipped', 0)} bad links skipped,"
                 f" {row.get('entry_points_failed', 0)} entry points failed,"
-                f" {row.get('failed', 0)} pages failed, {row.get('errors', 0)} errors"
+                f" {row.get('failed', 0)} pages failed, {row.get('errors', 0)} errors;"
+                f" thumbnails: {row.get('thumbnails', 0)} made,"
+                f" {row.get('thumbnails_known', 0)} already kept,"
+                f" {row.get('thumbnails_failed', 0)} failed"
             )
         out.append("total: " + ", ".join(f"{self.total(o)} {_label(o)}" for o in OUTCOMES))
         return out
@@ -111,6 +118,9 @@ def report_from_stats(source: SourceConfig, stats: Mapping[str, Any]) -> CrawlRe
         "links_skipped": int(stats.get(f"gced/links_skipped/{publisher}", 0)),
         "entry_points_failed": int(stats.get(f"gced/discovery_errors/{publisher}", 0)),
         "errors": int(stats.get("log_count/ERROR", 0)),
+        "thumbnails": int(stats.get("gced/thumbnails/made", 0)),
+        "thumbnails_known": int(stats.get("gced/thumbnails/known", 0)),
+        "thumbnails_failed": int(stats.get("gced/thumbnails/failed", 0)),
     }
     return CrawlReport(pages=dict(pages), fetches={source.name: fetches})
 

@@ -390,9 +390,16 @@ def body_filename(url: str, content_type: str | None) -> str:
     return f"{host}/{path}"
 
 
+_SUFFIXES = (
+    ("html", ".html"), ("svg", ".svg"), ("xml", ".xml"), ("json", ".json"), ("text", ".txt"),
+    ("image/jpeg", ".jpg"), ("image/png", ".png"), ("image/gif", ".gif"),
+    ("image/webp", ".webp"),
+)  # fmt: skip
+
+
 def _suffix(content_type: str | None) -> str:
     content_type = (content_type or "").lower()
-    for needle, suffix in (("html", ".html"), ("xml", ".xml"), ("json", ".json"), ("text", ".txt")):
+    for needle, suffix in _SUFFIXES:
         if needle in content_type:
             return suffix
     return ".bin"

@@ -53,6 +53,8 @@ def scrapy_settings(
         "ITEM_PIPELINES": {
             "crawler.scrapy_store.RawArchivePipeline": 100,
             "pipelines.scrapy.ProcessPagePipeline": 300,
+            # After processing (the record names its lead image), before the store.
+            "crawler.scrapy_thumbnails.ThumbnailPipeline": 500,
             "crawler.scrapy_store.StorePipeline": 800,
         },
         "DOWNLOADER_MIDDLEWARES": {
@@ -67,6 +69,10 @@ def scrapy_settings(
         "GCED_PROGRESS": progress,
         "GCED_DATABASE": str(config.paths.database),
         "GCED_RAW_ARCHIVE": str(config.paths.archive),
+        "GCED_THUMBNAILS_ENABLED": crawl.thumbnails,
+        "IMAGES_STORE": str(config.paths.thumbnails),
+        # Image hosts redirect (to a CDN, to https): follow, as for pages.
+        "MEDIA_ALLOW_REDIRECTS": True,
         "GCED_SOURCES": {name: source for name, source in config.sources.items()},
     }
     if archive is not None:

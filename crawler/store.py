@@ -30,7 +30,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from pipelines.dedup import EVIDENCE_FIELDS, canonical_url, choose_story, minhash, minhash_bands
-from pipelines.record import FIELDS, STRUCTURED_FIELDS, VOLATILE_FIELDS
+from pipelines.record import FIELDS, STRUCTURED_FIELDS, THUMBNAIL_FIELDS, VOLATILE_FIELDS
 
 Outcome = Literal["new", "updated", "unchanged"]
 
@@ -202,6 +202,20 @@ def m005_cjk_search(db: Database) -> None:
     ]
     for statement in statements:  # one by one: executescript would commit the migration
         db.execute(statement)
+
+
+@migrations()
+def m006_thumbnails(db: Database) -> None:
+    """Lead images (issue 14, item 4): what the page says the image shows, and the crawl's
+    local thumbnail of it (path in the thumbnail store, width, height); an index on
+    ``image`` so a crawl finds a thumbnail it already has without fetching the image
+    again (``thumbnail_of_image``). Items stored before have none until a crawl meets them."""
+    items = db.table("items")
+    items.add_column("image_alt", str)
+    items.add_column("thumbnail", str)
+    items.add_column("thumbnail_width", int)
+    items.add_column("thumbnail_height", int)
+    items.create_index(["image"])
 
 
 def _item_texts(db: Database, size: int = 500) -> Iterator[list[tuple[int, str, str | None]]]:
@@ -376,6 +390,7 @@ def upsert_record(db: Database, record: Mapping[str, Any], now: datetime) -> Out
             )
             _index_fingerprint(db, new_id, row.get("minhash"))
             return "new"
+        _keep_thumbnail(row, existing)
         previous = {name: existing[name] for name in MACHINE_FIELDS}
         current = {name: row[name] for name in MACHINE_FIELDS}
         if previous == current:
@@ -390,6 +405,25 @@ def upsert_record(db: Database, record: Mapping[str, Any], now: datetime) -> Out
         db.table("items").update(existing["id"], {**row, "last_changed": stamp})
         _index_fingerprint(db, existing["id"], row.get("minhash"))
         return "updated"
+
+
+def _keep_thumbnail(row: dict[str, Any], existing: Mapping[str, Any]) -> None:
+    """A record without a thumbnail of the image the stored item has one of keeps the stored
+    one: ``reprocess`` never fetches, and a crawl whose image download failed this time
+    loses nothing. A record of another image (or of none) drops it."""
+    if row.get("thumbnail") is None and existing.get("thumbnail") and row.get("image"):
+        if row["image"] == existing.get("image"):
+            row.update({name: existing[name] for name in THUMBNAIL_FIELDS})
+
+
+def thumbnail_of_image(db: Database, image: str) -> dict[str, Any] | None:
+    """A stored thumbnail of the image at URL ``image`` (``thumbnail``, ``thumbnail_width``,
+    ``thumbnail_height``), whichever item has it; None when no item has one."""
+    columns = ", ".join(THUMBNAIL_FIELDS)
+    row = db.execute(
+        f"select {columns} from items where image = ? and thumbnail is not null limit 1", [image]
+    ).fetchone()
+    return dict(zip(THUMBNAIL_FIELDS, row, strict=True)) if row else None
 
 
 def _index_fingerprint(db: Database, item_id_: str, minhash: str | None) -> None:

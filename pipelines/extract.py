@@ -66,6 +66,7 @@ class Extracted:
     meta_description: str | None = None  # og:description / description as the page states it
     removed: list[tuple[str, str]] = field(default_factory=list)  # (why, line) cleanup took out
     site_rules_matched: bool = False  # a selector of the site's rules found something
+    image_alt: str | None = None  # what the page says the lead image shows (see image_alt)
 
 
 # trafilatura's options for every page (its metadata is read apart, before pruning).
@@ -188,6 +189,8 @@ def extract(html: str | bytes, url: str, rules: SiteRules | None = None) -> Extr
     alternates = _alternates(tree, url)
     site = _site_name(tree, page.meta, page.title)
     matched = _rules_match(tree, rules)
+    image = _absolute(url, page.meta.get("og:image") or page.guessed.get("image"))
+    alt = image_alt(tree, page.meta, image, url)  # before pruning: figures go with it
 
     shown = [boilerplate.find_date_text(tree, page.headline)]
     # What the page says about itself is read: its scripts and styles, often most of its
@@ -215,7 +218,7 @@ def extract(html: str | bytes, url: str, rules: SiteRules | None = None) -> Extr
         text=cleaned.text,
         description=choose_summary(standfirst, description, cleaned.lines, page.title, site),
         authors=_authors(page.jsonld, page.guessed.get("author")),
-        image=_absolute(url, page.meta.get("og:image") or page.guessed.get("image")),
+        image=image,
         canonical=canonical,
         html_lang=page.html_lang,
         alternates=alternates,
@@ -225,7 +228,46 @@ def extract(html: str | bytes, url: str, rules: SiteRules | None = None) -> Extr
         meta_description=description,
         removed=cleaned.removed,
         site_rules_matched=matched,
+        image_alt=alt,
     )
+
+
+# Alt texts that say nothing about the picture: a file name, a placeholder, the word "image".
+_EMPTY_ALT = re.compile(
+    r"(?i)^(?:image|img|photo|picture|foto|фото|изображение|صورة|图片|照片|"
+    r"[^\s]+\.(?:jpe?g|png|gif|webp|svg)|\W*)$"
+)
+
+
+# Path parts that name a rendition of a picture, not the picture: Drupal's image styles
+# (/styles/<style>/public/) and size presets (image770x420cropped.jpg, 1170x530): a page
+# shows one rendition and names another as its og:image.
+_RENDITION = re.compile(r"/styles/[^/]+/(?:public/)?|[^/]*\d{2,4}x\d{2,4}[^/]*")
+
+
+def _picture(url: str) -> str:
+    """Which picture ``url`` shows, whatever its rendition: host and path without them."""
+    parts = urlsplit(url)
+    return parts.netloc.lower() + _RENDITION.sub("/", parts.path)
+
+
+def image_alt(tree: HtmlElement, meta: dict[str, str], image: str | None, url: str) -> str | None:
+    """What the page says its lead image shows: ``og:image:alt``, else ``twitter:image:alt``,
+    else the ``alt`` of an ``<img>`` showing the lead image (in any rendition); None when none says
+    something (empty, a file name, "photo"). The site then leaves the thumbnail's alt empty:
+    the story's title sits beside it (see site_templates/_card.html)."""
+    found = [meta.get("og:image:alt"), meta.get("twitter:image:alt")]
+    if image:
+        picture = _picture(image)
+        for node in tree.iter("img"):
+            src = _absolute(url, node.get("src"))
+            if node.get("alt") and src and _picture(src) == picture:
+                found.append(node.get("alt"))
+    for text in found:
+        cleaned = _clean(strip_controls(text)) if text else None
+        if cleaned and not _EMPTY_ALT.match(cleaned):
+            return cleaned[:300]
+    return None
 
 
 def _rules_match(tree: HtmlElement, rules: SiteRules) -> bool:

@@ -141,6 +141,10 @@ def process_page(
         "updated_source": updated_at.source if updated_at else None,
         "authors": page.authors,
         "image": page.image or image,
+        "image_alt": page.image_alt if page.image else None,
+        "thumbnail": None,  # the crawl fetches the image after processing
+        "thumbnail_width": None,
+        "thumbnail_height": None,
         "language": body_lang.language,
         "language_confidence": round(body_lang.confidence, 3),
         "title_language": title_lang.language,

@@ -23,7 +23,13 @@ class Record(TypedDict):
     updated: str | None
     updated_source: str | None
     authors: list[str]
-    image: str | None
+    image: str | None  # the lead image's URL (og:image, else a feed enclosure): never shown
+    image_alt: str | None  # what the page says the image shows; None: it says nothing useful
+    # The crawl's local thumbnail of ``image`` (None until it has one; processing alone, as in
+    # ``reprocess``, never fetches: the store keeps a stored thumbnail of the same image).
+    thumbnail: str | None  # its path in the thumbnail store ("ab/ab12….jpg", content-addressed)
+    thumbnail_width: int | None
+    thumbnail_height: int | None
     language: str  # BCP 47 of the body ("kk", "uz-Cyrl"); "und" when unknown
     title_language: str
     language_confidence: float
@@ -43,6 +49,8 @@ class Record(TypedDict):
 FIELDS: tuple[str, ...] = tuple(Record.__annotations__)
 # Fields that say when, not what: they change on every crawl and do not make a record "changed".
 VOLATILE_FIELDS = ("crawled_at",)
+# Fields the crawl's thumbnail step fills after processing (crawler.scrapy_thumbnails).
+THUMBNAIL_FIELDS = ("thumbnail", "thumbnail_width", "thumbnail_height")
 # Fields whose value is a list or a mapping (JSON in the store and in CSV).
 STRUCTURED_FIELDS: tuple[str, ...] = tuple(
     name for name, kind in get_type_hints(Record).items() if get_origin(kind) in (list, dict)

@@ -42,6 +42,24 @@ def test_every_agency_story_is_stored(nightly: tuple[Path, str]) -> None:
     assert len(stored) == len(AGENCIES) + len(UN_NEWS)
 
 
+def test_every_story_of_the_sample_has_its_thumbnail_but_the_one_cut_short(
+    nightly: tuple[Path, str],
+) -> None:
+    """The demo's thumbnails come from the archive: each story's picture, with the alt text
+    of its page's own <img>; the space-weather story's image is corrupt on purpose."""
+    work, output = nightly
+    stored = items(work / "data/news.db")
+    without = [url for url, item in stored.items() if item["thumbnail"] is None]
+    assert without == ["https://news.un.org/en/story/2025/10/1166518"]
+    assert all((work / "data/thumbnails" / i["thumbnail"]).is_file() for i in stored.values()
+               if i["thumbnail"])  # fmt: skip
+    assert all(item["image_alt"] for item in stored.values())
+    (line,) = [line for line in output.splitlines() if "no thumbnail for" in line]
+    assert "UNOOSA-low-earth-orbit" in line and "corrupt image" in line
+    shown = list((work / "data/site/thumbs").iterdir())
+    assert shown and all(path.suffix == ".jpg" for path in shown)
+
+
 def test_each_source_has_stories_in_at_least_three_languages(nightly: tuple[Path, str]) -> None:
     languages: dict[str, set[str]] = defaultdict(set)
     for item in items(nightly[0] / "data/news.db").values():

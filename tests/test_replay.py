@@ -301,7 +301,7 @@ def test_a_crawl_of_several_sources_reads_the_archive_index_once(tmp_path: Path)
     assert result.returncode in (0, 4), result.stderr
     indexed = [line for line in result.stderr.splitlines() if "indexed:" in line]
     assert len(indexed) == 1, indexed
-    assert f"archive {SAMPLE_ARCHIVE} indexed: 157 responses" in indexed[0]
+    assert f"archive {SAMPLE_ARCHIVE} indexed: 227 responses" in indexed[0]
     assert all(f"{name}: " in result.stdout for name in sources), result.stdout
 
 

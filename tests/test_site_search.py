@@ -68,6 +68,17 @@ def test_the_primary_bundle_is_a_stub_whose_webassembly_stems_nothing(site: Path
     assert not list((site / "pagefind").glob("**/wasm.ru.pagefind"))  # never loaded: not shipped
 
 
+def test_a_site_given_by_a_relative_path_is_indexed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # as `gced-news build` does with the default data/site
+
+    report = build_site(ITEMS, Path("data/site"), now=NOW)
+
+    assert report.search == "indexed"
+    assert fragment_urls(tmp_path / "data/site/pagefind/ru") == ["/ru/items/ru1.html"]
+
+
 def test_index_sends_each_result_to_the_story_page_in_its_own_tree(site: Path) -> None:
     pages = [url for tag in ["en", "ru", "zh"] for url in fragment_urls(site / "pagefind" / tag)]
 

@@ -29,6 +29,7 @@ MIGRATIONS = [
     "m003_numpy_minhash",
     "m004_curation",
     "m005_cjk_search",
+    "m006_thumbnails",
 ]
 
 

@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .context import Collection, ItemView, TextStore, Visibility, collect
+from .context import THUMBS_FOLDER, Collection, ItemView, TextStore, Visibility, collect
 from .i18n import UI_LANGUAGES
 from .machine import ROOT_INDEX, Root
 from .page import Page, render_pages
@@ -105,6 +105,7 @@ class _Job:
     theme: Theme
     settings: Settings
     cards: CardSkeletons  # each worker fills its own copy, for the trees it builds
+    thumbnails: Path | None = None  # the crawl's thumbnail store (None: no thumbnails shown)
 
 
 _JOB: _Job | None = None  # set before workers fork, so they inherit it instead of a pickle
@@ -123,6 +124,7 @@ def build_site(
     base_url: str | None = None,
     workers: int | None = None,
     items_version: str | None = None,
+    thumbnails: Path | None = None,
 ) -> BuildReport:
     """Build the site into `out_dir`, writing only files whose bytes changed.
 
@@ -135,6 +137,9 @@ def build_site(
     `items_version`: a token from the store that changes whenever any item or editor decision
     may have changed; when it equals the last complete build's (and templates, settings and
     code are the same), the build returns at once without reading `items`.
+    `thumbnails`: the crawl's thumbnail store; the thumbnails of the stories shown are copied
+    into `thumbs/` and shown on their cards and pages (an item whose thumbnail is not in
+    the store shows none). None: no thumbnails.
     """
     if now.tzinfo is None:
         raise ValueError("now must be a timezone-aware datetime")
@@ -158,9 +163,9 @@ def build_site(
     forget_state(out_dir)
     texts = TextStore(spool=True)
     try:
-        collection = collect(items, settings.visibility, texts)
+        collection = collect(_with_thumbnails(items, thumbnails), settings.visibility, texts)
         collected = time.perf_counter()
-        job = _Job(out_dir, collection, theme, settings, CardSkeletons(theme))
+        job = _Job(out_dir, collection, theme, settings, CardSkeletons(theme), thumbnails)
         if workers is None:
             workers = 2 if len(collection.views) >= PARALLEL_FROM else 1
         parts = [*UI_LANGUAGES, *ITEM_PARTS, ROOT_PART]
@@ -198,6 +203,22 @@ def build_site(
         out_dir, report.items, written, unchanged, removed, report.seconds, outcome,
     )  # fmt: skip
     return report
+
+
+def _with_thumbnails(
+    items: Iterable[Mapping[str, Any]], folder: Path | None
+) -> Iterator[Mapping[str, Any]]:
+    """The items, each whose thumbnail is not in the store at `folder` (or without a store)
+    as without one: a page never shows a picture the site does not have."""
+    for item in items:
+        stored = item.get("thumbnail")
+        if stored and (folder is None or not os.path.isfile(os.path.join(folder, str(stored)))):
+            if folder is not None:
+                logger.warning(
+                    "thumbnail %s of item %s is not in %s", stored, item.get("id"), folder
+                )
+            item = {**item, "thumbnail": None}
+        yield item
 
 
 def _run_parts(job: _Job, parts: list[str], workers: int) -> list[PartResult]:
@@ -289,7 +310,7 @@ def _run_part(part: str) -> PartResult:
 def _part_pages(job: _Job, part: str) -> Iterator[Page]:
     """The pages of one part, as site.py declares them."""
     if part == ROOT_PART:
-        return root_pages(Root(job.collection, job.theme, job.settings))
+        return root_pages(Root(job.collection, job.theme, job.settings, job.thumbnails))
     if part in ITEM_PARTS:
         trees = {
             code: Tree(job.collection, PageRenderer(job.theme, job.settings, code))
@@ -309,6 +330,7 @@ def _prune(writer: SiteWriter, part: str) -> None:
     if part == ROOT_PART:
         writer.prune("items", (".html",))  # item pages of the single-language layout
         writer.prune("feeds", (".xml",), recursive=True)
+        writer.prune(THUMBS_FOLDER, (".jpg",))
     elif part in ITEM_PARTS:
         shard = ITEM_PARTS.index(part)
 

@@ -95,6 +95,19 @@ class Visibility:
 
 
 @dataclass(frozen=True, slots=True)
+class ThumbnailView:
+    """A story's thumbnail as the site shows it: copied from the thumbnail store (`stored`)
+    to `path` in the site; `alt` is what the page said the image shows, or "" (the title
+    sits beside it: the picture adds nothing a screen reader should read twice)."""
+
+    stored: str  # in the thumbnail store: "ab/ab12….jpg"
+    path: str  # in the site, from its root: "thumbs/ab12….jpg"
+    width: int
+    height: int
+    alt: str
+
+
+@dataclass(frozen=True, slots=True)
 class ItemView:
     """Everything a page shows about one item, except its body text (kept in a TextStore)."""
 
@@ -116,6 +129,7 @@ class ItemView:
     story_id: str | None
     story_lead: bool  # the editor chose this version to lead its story
     image: str | None
+    thumbnail: ThumbnailView | None
     relevance: float | None
     text_ref: int
     fingerprint: str
@@ -401,6 +415,7 @@ def item_view(item: Mapping[str, Any], status: str, texts: TextStore) -> ItemVie
         story_id=_clean(item.get("story_id")),
         story_lead=bool(item.get("story_lead")),
         image=safe_url(item.get("image")),
+        thumbnail=thumbnail_view(item),
         relevance=_number(item.get("relevance")),
         text_ref=texts.put(text),
         fingerprint=fingerprint(item, status, text),
@@ -412,7 +427,8 @@ def item_view(item: Mapping[str, Any], status: str, texts: TextStore) -> ItemVie
 # The fields a page shows; a change in any other field (crawled_at, notes) rewrites nothing.
 FINGERPRINT_FIELDS = (
     "id", "url", "canonical_url", "source", "title", "edited_title", "summary",
-    "edited_summary", "published", "updated", "authors", "image", "language",
+    "edited_summary", "published", "updated", "authors", "image", "image_alt", "thumbnail",
+    "thumbnail_width", "thumbnail_height", "language",
     "title_language", "topics", "edited_topics", "countries", "edited_countries", "relevance",
     "story_id", "story_lead",
     "translations",
@@ -430,6 +446,25 @@ def fingerprint(item: Mapping[str, Any], status: str, text: str) -> str:
     hasher.update(shown.encode("utf-8", "surrogatepass"))
     hasher.update(text.encode("utf-8", "surrogatepass"))
     return hasher.hexdigest()
+
+
+THUMBS_FOLDER = "thumbs"
+# A stored thumbnail's name, as the crawl writes it (pipelines.thumbnail): anything else (an
+# edited or imported value) is never copied into the site.
+_THUMBNAIL_NAME = re.compile(r"([0-9a-f]{2})/(\1[0-9a-f]{38})\.jpg")
+
+
+def thumbnail_view(item: Mapping[str, Any]) -> ThumbnailView | None:
+    """The item's thumbnail, when it has one by a safe name and with its size."""
+    stored = item.get("thumbnail")
+    match = _THUMBNAIL_NAME.fullmatch(stored) if isinstance(stored, str) else None
+    width, height = item.get("thumbnail_width"), item.get("thumbnail_height")
+    if match is None or not isinstance(width, int) or not isinstance(height, int):
+        return None
+    if not (0 < width <= 4096 and 0 < height <= 4096):
+        return None
+    path = f"{THUMBS_FOLDER}/{match.group(2)}.jpg"
+    return ThumbnailView(match.group(0), path, width, height, _clean(item.get("image_alt")) or "")
 
 
 def item_id(item: Mapping[str, Any]) -> str:

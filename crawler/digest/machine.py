@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
 from .citation import Reference, as_bibtex, as_csl, as_ris, reference
@@ -57,7 +58,14 @@ class Root:
     """The pages outside the interface-language trees, as `Page` values (which
     `site.root_pages` lists; the stories' JSON files are listed by `site.item_pages`)."""
 
-    def __init__(self, collection: Collection, theme: Theme, settings: Settings) -> None:
+    def __init__(
+        self,
+        collection: Collection,
+        theme: Theme,
+        settings: Settings,
+        thumbnails: Path | None = None,
+    ) -> None:
+        self.thumbnails = thumbnails  # the crawl's thumbnail store, copied from
         self.collection = collection
         self.views = collection.views
         self.theme = theme
@@ -69,6 +77,22 @@ class Root:
         """The theme's static files, copied as they are."""
         for asset in self.theme.assets:
             yield Page(asset.path, STATIC, partial(dict, data=asset.data), verbatim)
+
+    def thumbnail_pages(self) -> Iterator[Page]:
+        """The thumbnails the stories shown have, copied from the thumbnail store as they
+        are, each once; a name is its bytes' hash, so one the last build copied is kept
+        without reading it again."""
+        if self.thumbnails is None:
+            return
+        folder = self.thumbnails
+        copied: set[str] = set()
+        for view in self.views:
+            thumbnail = view.thumbnail
+            if thumbnail is None or thumbnail.path in copied:
+                continue
+            copied.add(thumbnail.path)
+            read = partial(_file_data, folder / thumbnail.stored)
+            yield Page(thumbnail.path, STATIC, read, verbatim, "thumb:" + thumbnail.stored)
 
     def index_page(self) -> Page:
         """The site's front door: the languages (the reader's own offered first by
@@ -237,6 +261,10 @@ class Root:
         if self.settings.base_url:
             return self.settings.base_url.rstrip("/") + "/" + path
         return "../" * depth + path
+
+
+def _file_data(path: Path) -> dict[str, bytes]:
+    return {"data": path.read_bytes()}
 
 
 def as_text(template: str, context: Mapping[str, Any]) -> bytes:

@@ -289,10 +289,11 @@ def _index_bundle(
     """Index one bundle's pages, linked into a folder of their own under their site paths
     (so results keep the pages' own URLs); (peak KiB, page path → Pagefind's page id)."""
     site = work / f"site-{name}"
+    pages_dir = out_dir.absolute()  # a link's relative target would be read from its folder
     for page in pages:
         link = site / page.path
         link.parent.mkdir(parents=True, exist_ok=True)
-        os.symlink(out_dir / page.path, link)
+        os.symlink(pages_dir / page.path, link)
     bundle, peak = _run_pagefind(site, "**/*.html", language, work / f"out-{name}")
     ids = _copy_bundle(bundle, f"{BUNDLE_FOLDER}/{name}", BUNDLE_FILES, writer)
     return peak, ids

@@ -10,7 +10,8 @@ only when their source changed, and the writer writes only changed bytes.
   item_pages     one shard of the stories: items/<id>.json, its citation beside it
                  (items/<id>.ris, .bib, .csl.json) and the story's page,
                  <tree>/items/<id>.html, in the tree of its own language
-  root_pages     static/…, feeds/all.xml, feeds/language/<key>.xml, feeds/topic/<key>.xml,
+  root_pages     static/…, thumbs/<hash>.jpg (the stories' thumbnails), feeds/all.xml,
+                 feeds/language/<key>.xml, feeds/topic/<key>.xml,
                  sitemap.xml (or sitemap-<n>.xml and their index), and index.html
 
 Pagefind's bundle (pagefind/…) is not a page: search.py copies it in after the parts. The
@@ -50,6 +51,7 @@ def item_pages(root: Root, trees: Mapping[str, Tree], shard: int, shards: int) -
 def root_pages(root: Root) -> Iterator[Page]:
     """The files outside the trees, the site's front door last."""
     yield from root.static_pages()
+    yield from root.thumbnail_pages()
     yield from root.feed_pages()
     yield from root.sitemap_pages()
     yield root.index_page()
