@@ -53,6 +53,7 @@ class CrawlSettings:
     obey_robots_txt: bool
     log_level: str
     workers: int  # processes that extract and tag pages (0: one per core)
+    process_timeout: float  # seconds processing one page may take (0: no limit)
     thumbnails: bool  # fetch each story's lead image and keep a small thumbnail of it
 
 

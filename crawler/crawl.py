@@ -153,7 +153,8 @@ def run_crawl(
     one pool of ``workers`` processes (default: the config's; 0: one per core) shared by
     every source. Scrapy's reactor cannot restart: call this once per process.
     """
-    with Workers(config.crawl.workers if workers is None else workers) as pool:
+    count = config.crawl.workers if workers is None else workers
+    with Workers(count, config.crawl.process_timeout) as pool:
         return _crawl(config, sources, pool, archive, record, since, log_level, progress)
 
 

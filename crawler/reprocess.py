@@ -42,7 +42,7 @@ def reprocess(config: Config, db: Any, now: datetime, *, workers: int = 0) -> Co
             elif page is not None:
                 yield recorded, page
 
-    with Workers(workers) as pool:
+    with Workers(workers, config.crawl.process_timeout) as pool:
         for recorded, processed in pool.map(pages()):
             counts[_store(config, db, now, recorded, processed)] += 1
     return counts

@@ -7,7 +7,12 @@ no article, or why processing failed). The caller stores it; workers never touch
 
 A worker that dies (killed, out of memory, a crash in a C library) fails the pages it and
 its fellows held, each as "cannot process" with that cause, to be fetched again next time;
-the pool starts afresh for the pages after them. Log records of the workers reach the
+the pool starts afresh for the pages after them. A page whose processing takes longer than
+the pool's ``timeout`` (a pathological page that sends a pattern into catastrophic
+backtracking, say) fails alone, "cannot process: took longer than 60 s", and its worker goes
+on with the next page: a timer signal in the worker interrupts the chain wherever Python
+code runs (the regular expression engine included; a hang inside a C library's own loop,
+such as libxml2's, is not interrupted). Log records of the workers reach the
 caller's logging, not a bare stderr.
 """
 
@@ -37,6 +42,7 @@ logger = logging.getLogger(__name__)
 # worker waits for the next, few enough that bodies do not pile up in memory.
 WINDOW_PER_WORKER = 4
 WORKER_DIED = "cannot process: its worker process died"
+DEFAULT_TIMEOUT = 60.0  # seconds processing one page may take
 K = TypeVar("K")
 
 
@@ -96,6 +102,35 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class TookTooLong(Exception):  # noqa: N818 - says what happened, as the failure line shows it
+    """Processing one page went past its deadline."""
+
+
+def process_within(page: Fetched, seconds: float) -> Processed:
+    """:func:`process`, failing the page if it takes longer than ``seconds`` (0: no limit).
+    Runs in a worker's main thread, where the timer's signal arrives."""
+    if seconds <= 0:
+        return process(page)
+
+    def too_long(_signum: int, _frame: object) -> None:
+        raise TookTooLong(f"took longer than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, too_long)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        outcome = process(page)
+    except TookTooLong as exc:  # the signal came after process() had caught its last error
+        outcome = Processed(failure=f"cannot process: {exc}")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    late = f"cannot process: {TookTooLong.__name__}: "
+    if outcome.failure and outcome.failure.startswith(late):  # said plainly, where it hung kept
+        return Processed(failure=f"cannot process: {outcome.failure[len(late):]}",
+                         trace=outcome.trace)  # fmt: skip
+    return outcome
+
+
 def log_failure(log: logging.Logger, url: str, processed: Processed) -> None:
     """A page whose processing failed: one WARNING line with its URL and the cause, the
     traceback at DEBUG."""
@@ -113,7 +148,8 @@ def cores() -> int:
 
 
 class Workers:
-    """A pool of ``count`` worker processes (0: one per core) running :func:`process`.
+    """A pool of ``count`` worker processes (0: one per core) running :func:`process`, each
+    page within ``timeout`` seconds (0: no limit).
 
     Started at the first page; `close` (or leaving the ``with`` block) stops it. Workers are
     forked from a clean server process that has imported the chain once (never from the
@@ -121,8 +157,9 @@ class Workers:
     the caller decides how a run stops.
     """
 
-    def __init__(self, count: int = 0) -> None:
+    def __init__(self, count: int = 0, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.count = count if count > 0 else cores()
+        self.timeout = timeout
         self._executor: ProcessPoolExecutor | None = None
         self._logs: Any = None
         self._listener: logging.handlers.QueueListener | None = None
@@ -142,10 +179,10 @@ class Workers:
         """Process one page in a worker; the future holds its outcome and never an error."""
         outcome: Future[Processed] = Future()
         try:
-            inner = self._pool().submit(process, page)
+            inner = self._pool().submit(process_within, page, self.timeout)
         except BrokenProcessPool:
             self._restart()
-            inner = self._pool().submit(process, page)
+            inner = self._pool().submit(process_within, page, self.timeout)
         inner.add_done_callback(lambda done: outcome.set_result(_result(done)))
         return outcome
 

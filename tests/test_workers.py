@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from crawler.config import load_config
-from pipelines.workers import WORKER_DIED, Fetched, Workers, process
+from pipelines.workers import WORKER_DIED, Fetched, Workers, process, process_within
 
 from .conftest import FIXED_NOW, run_cli
 
@@ -76,6 +76,31 @@ def test_a_worker_that_dies_fails_its_page_and_the_pool_goes_on() -> None:
     assert before.record is not None
     assert died.failure == WORKER_DIED
     assert [processed.record is not None for processed in after] == [True, True]
+
+
+def test_a_page_past_its_deadline_fails_alone_and_its_worker_goes_on() -> None:
+    with Workers(1, timeout=0.001) as pool:  # no page goes through the chain in a millisecond
+        late = pool.submit(story(1)).result()
+        worker = set(pool._pool()._processes)
+        pool.timeout = 0  # no limit
+        after = pool.submit(story(2)).result()
+        still = set(pool._pool()._processes)
+    assert late.record is None
+    assert late.failure == "cannot process: took longer than 0.001 s"
+    assert "Traceback" in late.trace  # where it was when time ran out, for DEBUG
+    assert after.record is not None
+    assert still == worker and len(worker) == 1  # the same worker process went on
+
+
+def test_the_deadline_leaves_no_timer_behind() -> None:
+    import signal
+
+    before = signal.getsignal(signal.SIGALRM)
+    processed = process_within(story(3), 60.0)
+
+    assert processed.record is not None
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) == before
 
 
 def test_what_a_worker_logs_reaches_this_process_logging(caplog: pytest.LogCaptureFixture) -> None:
