@@ -22,6 +22,7 @@ import pytest
 
 from crawler import curation, store
 from crawler.desk import BUSY_WRITE, Desk, make_app, make_server
+from crawler.desk.app import SIGN_IN_TRIES, SIGN_IN_WAIT
 from tests.test_store import record
 
 Serve = Callable[..., int]
@@ -140,7 +141,8 @@ def serve(database: Path, now: datetime) -> Iterator[Serve]:
     servers = []
 
     def start(**options: Any) -> int:
-        desk = Desk(options.pop("path", database), "editor-a", lambda: now, **options)
+        clock = options.pop("clock", lambda: now)
+        desk = Desk(options.pop("path", database), "editor-a", clock, **options)
         server = make_server(make_app(desk), 0)
         threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
         servers.append(server)
@@ -520,6 +522,28 @@ def test_with_a_password_every_page_asks_for_it_first(serve: Serve, database: Pa
     assert client.get("/")[0] == 200
     assert client.post(f"/item/{EN}/status", {"status": "approved"})[0] == 303
     assert item(database, EN)["status"] == "approved"
+
+
+def test_wrong_passwords_make_the_address_wait_even_for_the_right_one(
+    serve: Serve, now: datetime, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = [now]
+    client = Client(serve(password="correct horse", clock=lambda: clock[0]))
+    form = {"password": "wrong", "csrf_token": token(client.get("/login")[1]), "next": "/"}
+    answers = [client.post("/login", form)[0] for _ in range(SIGN_IN_TRIES)]
+    form["password"] = "correct horse"
+    refused = client.request("POST", "/login", urlencode(form),
+                             {"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    clock[0] = now + SIGN_IN_WAIT
+
+    assert answers == [401] * SIGN_IN_TRIES
+    assert refused.status == 429
+    assert refused.getheader("Retry-After") == str(int(SIGN_IN_WAIT.total_seconds()))
+    assert "try again in 15 minutes" in refused.read_body  # type: ignore[attr-defined]
+    assert [r.getMessage() for r in caplog.records if "desk sign-in" in r.getMessage()] == [
+        "desk sign-in: 5 wrong passwords from 127.0.0.1; refused for 15 minutes"
+    ]
+    assert client.post("/login", form) == (303, "/")  # the wait is over
 
 
 def test_a_half_sent_request_does_not_hold_up_anyone_else(client: Client) -> None:

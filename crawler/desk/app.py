@@ -4,7 +4,9 @@
   reach the desk through DNS rebinding.
 - **Password** (optional, ``[desk] password`` or ``password_file``): without it every page
   but the sign-in form sends the editor there; signing in marks the session (a signed
-  cookie, ``SameSite=Strict``, ``HttpOnly``).
+  cookie, ``SameSite=Strict``, ``HttpOnly``). After ``SIGN_IN_TRIES`` wrong passwords from
+  one address within ``SIGN_IN_WAIT``, that address is refused (429, ``Retry-After``; the
+  right password too) until the wait is over, and the log says so once.
 - **Forms**: every POST carries Flask-WTF's CSRF token, bound to the session and signed with
   a key made when the process starts (a restart makes old pages' forms stale), and a POST
   whose ``Origin`` (or, without one, ``Referer``) is another site is refused.
@@ -21,9 +23,10 @@ import hashlib
 import hmac
 import logging
 import secrets
+import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -54,6 +57,9 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
     " form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
+SIGN_IN_TRIES = 5  # wrong passwords from one address before it has to wait
+SIGN_IN_WAIT = timedelta(minutes=15)
+TOO_MANY_TRIES = "too many wrong passwords from this address: try again in {minutes} minutes"
 # Pages the sign-in does not guard: the form itself and the stylesheets it uses.
 OPEN_ENDPOINTS = frozenset({"desk.login", "static", "desk.site_style"})
 
@@ -75,6 +81,46 @@ class Desk:
     sources: tuple[Any, ...] = ()  # the configured sources (anything with a ``name``)
     threshold: float = 0.2
     password: str | None = None
+    sign_ins: SignInGuard = field(default_factory=lambda: SignInGuard())
+
+
+class SignInGuard:
+    """Wrong passwords by client address, so that guessing the password is slow: after
+    ``SIGN_IN_TRIES`` within ``SIGN_IN_WAIT`` an address waits until the oldest of those is
+    ``SIGN_IN_WAIT`` old. Kept in memory: a restarted desk forgets (and logs each lockout)."""
+
+    def __init__(self) -> None:
+        self._wrong: dict[str, list[datetime]] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, address: str, now: datetime) -> timedelta | None:
+        """How long `address` must wait before it may try again; None: it may now."""
+        with self._lock:
+            recent = self._recent(address, now)
+        if len(recent) < SIGN_IN_TRIES:
+            return None
+        return recent[-SIGN_IN_TRIES] + SIGN_IN_WAIT - now
+
+    def failed(self, address: str, now: datetime) -> None:
+        with self._lock:
+            recent = self._recent(address, now)
+            recent.append(now)
+            self._wrong[address] = recent[-SIGN_IN_TRIES:]
+            if len(self._wrong) > 10_000:  # many addresses: forget those with nothing recent
+                for other in [a for a in self._wrong if not self._recent(a, now)]:
+                    del self._wrong[other]
+        if len(recent) == SIGN_IN_TRIES:
+            logger.warning(
+                "desk sign-in: %d wrong passwords from %s; refused for %d minutes",
+                SIGN_IN_TRIES, address, SIGN_IN_WAIT.total_seconds() // 60,
+            )  # fmt: skip
+
+    def succeeded(self, address: str) -> None:
+        with self._lock:
+            self._wrong.pop(address, None)
+
+    def _recent(self, address: str, now: datetime) -> list[datetime]:
+        return [moment for moment in self._wrong.get(address, ()) if now - moment < SIGN_IN_WAIT]
 
 
 def make_app(desk: Desk) -> Flask:

@@ -42,7 +42,15 @@ from flask import (
 from werkzeug.wrappers import Response as Answer
 
 from crawler import curation, store
-from crawler.desk.app import SITE_STATIC, check_password, current_desk, db, reply, safe_back
+from crawler.desk.app import (
+    SITE_STATIC,
+    TOO_MANY_TRIES,
+    check_password,
+    current_desk,
+    db,
+    reply,
+    safe_back,
+)
 
 desk = Blueprint("desk", __name__)
 
@@ -408,10 +416,22 @@ def login() -> Answer:
         return redirect(back, 303)
     error = None
     if request.method == "POST":
+        guard, address, now = (
+            current_desk().sign_ins,
+            request.remote_addr or "?",
+            current_desk().now(),
+        )
+        wait = guard.wait(address, now)
+        if wait is not None:
+            minutes = max(1, -(-int(wait.total_seconds()) // 60))
+            retry = {"Retry-After": str(max(1, int(wait.total_seconds())))}
+            return reply(429, TOO_MANY_TRIES.format(minutes=minutes), retry)
         if check_password(request.form.get("password", "")):
+            guard.succeeded(address)
             session.clear()
             session["signed_in"] = True
             return redirect(back, 303)
+        guard.failed(address, now)
         error = "wrong password"
     page = render_template("login.html", back=back, error=error)
     return Response(page, status=401 if error else 200, mimetype="text/html")
