@@ -408,6 +408,11 @@ def test_the_site_copies_the_thumbnails_it_shows_and_cards_and_pages_show_them(
         )  # fmt: skip
         assert img.get("loading") == "lazy"
         assert "media.example.org" not in (out / page).read_text(encoding="utf-8")
+    published = json.loads((out / "items" / "with-picture.json").read_text(encoding="utf-8"))
+    assert (published["thumbnail"], published["image_alt"]) == (
+        f"../thumbs/{copied.name}", "Pupils in a classroom"
+    )  # the JSON's links lead from items/, as its page link does
+    assert (out / "items" / published["thumbnail"]).resolve() == copied.resolve()
 
 
 def test_a_rebuild_writes_no_thumbnail_again_and_prunes_one_no_longer_shown(

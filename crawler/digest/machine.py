@@ -172,6 +172,8 @@ class Root:
             "translations": {link.lang.code: link.href for link in view.translations},
             "status": view.status,
             "image": view.image,
+            "thumbnail": self._link(view.thumbnail.path, depth=1) if view.thumbnail else None,
+            "image_alt": view.thumbnail.alt if view.thumbnail else None,
             "relevance": view.relevance,
         }
 
