@@ -184,10 +184,8 @@ def test_cards_filled_in_from_one_skeleton_equal_cards_rendered_in_each_tree() -
         renderer = PageRenderer(theme, Settings("Digest", Visibility()), code)
         tree = Tree(collection, renderer, skeletons)
         for index, view in enumerate(collection.views):
-            item, labels, versions, featured = tree.card_context(index)
             whole = theme.render(
-                "_card.html", item=item, labels=labels, versions=versions,
-                story_featured=featured, base="../../",
+                "_card.html", **tree.card_context(index), base="../../",
                 root="../../../", level=2, **renderer.L.template_functions,
             )  # fmt: skip
             assert tree.card(index).decode() == whole, (code, view.id)

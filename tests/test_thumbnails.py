@@ -415,6 +415,23 @@ def test_the_site_copies_the_thumbnails_it_shows_and_cards_and_pages_show_them(
     assert (out / "items" / published["thumbnail"]).resolve() == copied.resolve()
 
 
+def test_a_card_shows_another_versions_picture_when_its_own_has_none(tmp_path: Path) -> None:
+    folder, fields = thumbnail_store(tmp_path)
+    items = [
+        make_item("en-version", story_id="s", **fields),
+        make_item("ru-version", story_id="s", language="ru", title="Права детей"),
+    ]
+    build_site(items, tmp_path / "site", now=NOW, search=False, thumbnails=folder)
+
+    home = lxml.html.document_fromstring((tmp_path / "site/ru/index.html").read_bytes())
+    (card,) = home.cssselect("article.card")
+    (img,) = card.xpath(".//img[@class='thumb']")
+    assert card.cssselect("h3 a")[0].get("href") == "../ru/items/ru-version.html"
+    assert (img.get("alt"), img.get("lang")) == ("Pupils in a classroom", "en")  # its words' own
+    story_page = (tmp_path / "site/ru/items/ru-version.html").read_text(encoding="utf-8")
+    assert "class=\"thumb\"" not in story_page  # a version's page shows its own picture only
+
+
 def test_a_rebuild_writes_no_thumbnail_again_and_prunes_one_no_longer_shown(
     tmp_path: Path,
 ) -> None:

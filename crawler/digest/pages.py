@@ -408,11 +408,10 @@ class CardSkeletons:
                 )
                 for other in card_versions(view, others)
             ]
+            variables = card_variables(view, others, symbolic_labels(view), versions)
             rendered = self.theme.render_fragment(
-                "_card.html", {**context, "item": view, "labels": symbolic_labels(view),
-                               "versions": versions, "story_featured": any_featured(view, others),
-                               **_SLOT_FUNCTIONS},
-            )  # fmt: skip
+                "_card.html", {**context, **variables, **_SLOT_FUNCTIONS}
+            )
             skeleton = self._skeletons[key] = compile_skeleton(rendered)
         template, slots = skeleton
         return template.format(*slots(renderer.slot_texts))
@@ -700,12 +699,9 @@ class Tree:
             ),
         ]
 
-    def card_context(
-        self, index: int
-    ) -> tuple[ItemView, ItemLabels, list[tuple[ItemView, str, str]], bool]:
-        """A card's context for a page that includes _card.html: the version, its labels,
-        its story's other versions with their language and source names, and whether the
-        story is featured."""
+    def card_context(self, index: int) -> dict[str, Any]:
+        """A card's variables (`card_variables`) for a page that includes _card.html, its
+        story's other versions named in this language."""
         view = self.views[index]
         L = self.L
         others = [self.views[i] for i in self.collection.duplicates(index)]
@@ -713,7 +709,7 @@ class Tree:
             (other, L.language(other.lang.code), L.source(other.source_slug))
             for other in card_versions(view, others)
         ]
-        return view, self.renderer.labels(view), versions, any_featured(view, others)
+        return card_variables(view, others, self.renderer.labels(view), versions)
 
     def listing_heading(self, kind: str, key: str, indexes: Sequence[int]) -> str:
         name = self.listing_name(kind, key, True)
@@ -772,6 +768,24 @@ def story_versions(members: Sequence[ItemView]) -> dict[str, ItemView]:
         if chosen is None or (member.lang.key == member.tree != chosen.lang.key):
             versions[member.tree] = member
     return versions
+
+
+def card_variables(
+    view: ItemView,
+    others: Sequence[ItemView],
+    labels: ItemLabels,
+    versions: Sequence[tuple[ItemView, str, str]],
+) -> dict[str, Any]:
+    """What _card.html shows of a story through its version `view`: the version and its
+    labels, the other versions it links to (with their language and source names), whether
+    the story is featured, and its picture: the version's thumbnail, else another version's
+    (with the language of that version's alt text)."""
+    pictured = next((v for v in (view, *others) if v.thumbnail is not None), None)
+    return {
+        "item": view, "labels": labels, "versions": versions,
+        "story_featured": any_featured(view, others),
+        "picture": (pictured.thumbnail, pictured.lang.code) if pictured else None,
+    }  # fmt: skip
 
 
 def any_featured(view: ItemView, others: Sequence[ItemView]) -> bool:
