@@ -13,7 +13,7 @@ import lxml.html
 import pytest
 
 from crawler.digest import build_site
-from crawler.digest.search import DELTA_MIN
+from crawler.digest.search import DELTA_MIN, lookup_file, word_keys, words_of
 from tests.test_digest import NOW, make_item
 
 ITEMS = [
@@ -79,6 +79,30 @@ def test_a_site_given_by_a_relative_path_is_indexed(
     assert fragment_urls(tmp_path / "data/site/pagefind/ru") == ["/ru/items/ru1.html"]
 
 
+def lookup(folder: Path, key: str) -> list[int]:
+    path = folder / lookup_file(key)
+    return json.loads(path.read_text("utf-8")).get(key, []) if path.is_file() else []
+
+
+def test_a_lookup_names_the_bundles_holding_a_words_first_letters(site: Path) -> None:
+    numbers = {b["path"]: n for n, b in enumerate(bundle_manifest(site)["bundles"])}
+    words = site / "pagefind" / "words"
+
+    assert lookup(words, "обр") == [numbers["ru/"]]  # "Образование", as Pagefind indexed it
+    assert lookup(words, "о") == [numbers["ru/"]]
+    assert lookup(words, "par") == [numbers["en/"]]  # the English story's "paragraph"
+    assert lookup(words, "xyz") == []
+    assert not list(words.glob(lookup_file("联合")))  # Chinese goes by script, not lookup
+
+
+def test_words_are_split_and_keyed_as_the_search_page_splits_a_query() -> None:
+    words = words_of("E-learning: the CHILDREN’s café, الطِّفل 儿童 2025")
+
+    assert words >= {"e", "learning", "elearning", "children", "s", "childrens", "café", "2025"}
+    assert not any("儿" in word for word in words)
+    assert word_keys({"детей", "ok"}) == {"д", "де", "дет", "o", "ok"}
+
+
 def test_index_sends_each_result_to_the_story_page_in_its_own_tree(site: Path) -> None:
     pages = [url for tag in ["en", "ru", "zh"] for url in fragment_urls(site / "pagefind" / tag)]
 
@@ -113,6 +137,8 @@ def test_an_edited_story_reaches_the_search_in_a_delta_that_hides_its_old_page(
     assert [b["path"] for b in manifest["bundles"] if b["delta"]] == ["delta-ru/"]
     assert fragment_urls(tmp_path / "pagefind" / "delta-ru") == ["/ru/items/ru1.html"]
     assert (tmp_path / "pagefind" / "ru" / "fragment" / f"{old_id}.pf_fragment").is_file()
+    delta = [n for n, b in enumerate(manifest["bundles"]) if b["delta"]]
+    assert lookup(tmp_path / "pagefind" / "delta-words", "нов") == delta  # "Новый": the edit's
 
 
 def test_many_changed_stories_index_everything_again_and_drop_the_delta(tmp_path: Path) -> None:

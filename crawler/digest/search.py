@@ -24,6 +24,17 @@ bundle's script and languages): a query in Cyrillic letters loads the Cyrillic-s
 languages, a Chinese one the Han-script bundles, a language filter that language's; a query
 with Latin letters (names and acronyms appear in every language) loads every bundle.
 
+**Which bundles hold a word** (`pagefind/words/`, and `pagefind/delta-words/` for the
+delta): for every word the bundles' pages hold (read from Pagefind's own fragments, so what
+it indexed), its first one to three letters, lower case, are keys to the bundles holding such
+a word, in files named by the hex UTF-8 of a key's first two letters. The search page reads
+the file of each query word's first letters and merges only the bundles listed, so a query
+in Latin letters no longer loads every language ("education" loads the bundles with a word in
+"edu"; a Russian page naming "UNICEF" keeps the Russian bundle in a search for "UNICEF").
+Three letters, not more, because a query word meets a stem shorter than itself through
+Pagefind's prefix fallback ("детей" finds the stem "дет"). Chinese and Korean words go by
+script, as before.
+
 **Base and delta.** A full run indexes every bundle (the base). Later builds with few changed
 story pages (`DELTA_SHARE`) index only the changed pages, into `pagefind/delta-<tag>/`
 bundles, and list the base's superseded and removed pages in `search.json` (`hidden`), which
@@ -41,10 +52,12 @@ import gzip
 import json
 import logging
 import os
+import re
 import subprocess
 import tempfile
 import threading
 import time
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -61,6 +74,12 @@ STATE_NAME = "search-index.state"  # JSON, in the build's own folder (not a part
 STUB_LANGUAGE = "unknown"  # no stemmer: the primary's WebAssembly leaves queries as typed
 STUB_WORD = "gcedsearchstub"  # the stub page's one word (its result is dropped in search.js)
 DELTA_PREFIX = "delta-"
+WORDS_FOLDER = "words"  # key → bundles lookup, in the bundle folder (delta: "delta-words")
+WORD_KEY_LENGTH = 3
+# Words as the search page splits a query: letters and digits, joined by hyphens or apostrophes.
+_TOKEN = re.compile(r"[\w\-'’]+")
+_PART = re.compile(r"[\-'’]+")
+_UNSEGMENTED = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")  # CJK, Hangul
 # A build with at most this share of the indexed pages changed (or DELTA_MIN pages) adds a
 # delta to the base instead of indexing everything again.
 DELTA_SHARE = 0.02
@@ -174,13 +193,16 @@ def _index_full(
         work = Path(temporary)
         run.peak_kb = _index_stub(work, writer)
         bundles = []
+        words: list[set[str]] = []
         for tag in sorted(groups):
-            peak, found = _index_bundle(out_dir, work, tag, tag, groups[tag], writer)
+            peak, found, held = _index_bundle(out_dir, work, tag, tag, groups[tag], writer)
             run.peak_kb = max(run.peak_kb, peak)
             ids.update(found)
             bundles.append(_bundle_entry(tag, tag, groups[tag]))
+            words.append(held)
+    _write_lookup(WORDS_FOLDER, dict(enumerate(words)), writer)
     run.bundles = [str(entry["path"]) for entry in bundles]
-    manifest = {"bundles": bundles, "hidden": [], "months": sorted(months)}
+    manifest = {"bundles": bundles, "hidden": [], "months": sorted(months), "words": True}
     writer.write(f"{BUNDLE_FOLDER}/{MANIFEST_NAME}", _json(manifest))
     state = {
         "version": STATE_VERSION,
@@ -206,18 +228,23 @@ def _index_delta(
     _keep_base(writer)
     groups = _by_bundle(changed)
     run = SearchRun("delta", len(changed), 0.0)
+    words: dict[int, set[str]] = {}
     with tempfile.TemporaryDirectory(prefix="gced-pagefind-") as temporary:
         work = Path(temporary)
         for tag in sorted(groups):
             name = f"{DELTA_PREFIX}{tag}"
             # "ru-x-delta": stemmed as Russian, its results' ids apart from the base's
-            peak, _ids = _index_bundle(out_dir, work, name, f"{tag}-x-delta", groups[tag], writer)
+            peak, _ids, held = _index_bundle(
+                out_dir, work, name, f"{tag}-x-delta", groups[tag], writer
+            )
             run.peak_kb = max(run.peak_kb, peak)
+            words[len(bundles)] = held
             bundles.append(_bundle_entry(name, tag, groups[tag], delta=True))
+    _write_lookup(f"{DELTA_PREFIX}{WORDS_FOLDER}", words, writer)
     superseded = [page.path for page in changed if page.path in base] + list(removed)
     hidden = sorted({base[path][1] for path in superseded if base[path][1]})
     run.bundles = [str(entry["path"]) for entry in bundles]
-    manifest = {"bundles": bundles, "hidden": hidden, "months": sorted(months)}
+    manifest = {"bundles": bundles, "hidden": hidden, "months": sorted(months), "words": True}
     writer.write(f"{BUNDLE_FOLDER}/{MANIFEST_NAME}", _json(manifest))
     _finish(writer)
     return run
@@ -230,7 +257,7 @@ def _finish(writer: SiteWriter) -> None:
 
 
 def _keep_base(writer: SiteWriter) -> None:
-    """Count the base bundles' files (all but deltas and the manifest) as kept."""
+    """Count the base bundles' files (all but deltas, their lookup and the manifest) as kept."""
     previous = writer.previous
     assert previous is not None
     delta = f"{BUNDLE_FOLDER}/{DELTA_PREFIX}"
@@ -285,9 +312,10 @@ def _index_bundle(
     language: str,
     pages: Sequence[IndexedPage],
     writer: SiteWriter,
-) -> tuple[int, dict[str, str]]:
+) -> tuple[int, dict[str, str], set[str]]:
     """Index one bundle's pages, linked into a folder of their own under their site paths
-    (so results keep the pages' own URLs); (peak KiB, page path → Pagefind's page id)."""
+    (so results keep the pages' own URLs); (peak KiB, page path → Pagefind's page id, the
+    words its pages hold)."""
     site = work / f"site-{name}"
     pages_dir = out_dir.absolute()  # a link's relative target would be read from its folder
     for page in pages:
@@ -295,8 +323,42 @@ def _index_bundle(
         link.parent.mkdir(parents=True, exist_ok=True)
         os.symlink(pages_dir / page.path, link)
     bundle, peak = _run_pagefind(site, "**/*.html", language, work / f"out-{name}")
-    ids = _copy_bundle(bundle, f"{BUNDLE_FOLDER}/{name}", BUNDLE_FILES, writer)
-    return peak, ids
+    ids, words = _copy_bundle(bundle, f"{BUNDLE_FOLDER}/{name}", BUNDLE_FILES, writer)
+    return peak, ids, words
+
+
+def words_of(text: str) -> set[str]:
+    """The words of `text` as the search page splits a query: lower case, NFC, each word
+    with hyphens or apostrophes also in its parts and joined; Chinese, Japanese and Korean
+    text left out (those queries go by script)."""
+    words: set[str] = set()
+    for token in _TOKEN.findall(unicodedata.normalize("NFC", text).lower()):
+        parts = [part for part in _PART.split(token) if part]
+        if len(parts) > 1:
+            words.add("".join(parts))
+        words.update(parts)
+    return {word for word in words if not _UNSEGMENTED.search(word)}
+
+
+def word_keys(words: Iterable[str]) -> set[str]:
+    """Each word's first one to `WORD_KEY_LENGTH` letters."""
+    return {word[:n] for word in words for n in range(1, min(len(word), WORD_KEY_LENGTH) + 1)}
+
+
+def lookup_file(key: str) -> str:
+    """The lookup file holding `key`: named by the hex UTF-8 of its first two letters."""
+    return key[:2].encode("utf-8").hex() + ".json"
+
+
+def _write_lookup(folder: str, words: Mapping[int, set[str]], writer: SiteWriter) -> None:
+    """`folder`'s lookup files: key → the numbers (in search.json's bundle list) of the
+    bundles holding a word with that start."""
+    files: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    for number, held in sorted(words.items()):
+        for key in word_keys(held):
+            files[lookup_file(key)].setdefault(key, []).append(number)
+    for name, keys in files.items():
+        writer.write(f"{BUNDLE_FOLDER}/{folder}/{name}", _json(dict(sorted(keys.items()))))
 
 
 def _run_pagefind(site: Path, glob: str, language: str, bundle: Path) -> tuple[Path, int]:
@@ -335,10 +397,12 @@ def _run_pagefind(site: Path, glob: str, language: str, bundle: Path) -> tuple[P
 
 def _copy_bundle(
     bundle: Path, folder: str, wanted: tuple[str, ...], writer: SiteWriter
-) -> dict[str, str]:
+) -> tuple[dict[str, str], set[str]]:
     """Copy the files of `bundle` the search page needs into `folder`; the page path → id
-    of each page indexed (read from its fragment)."""
+    of each page indexed, and the words the pages hold (read from their fragments: what
+    Pagefind indexed)."""
     ids: dict[str, str] = {}
+    words: set[str] = set()
     source = "delta" if folder.startswith(f"{BUNDLE_FOLDER}/{DELTA_PREFIX}") else "base"
     for path in sorted(bundle.rglob("*")):
         relative = path.relative_to(bundle).as_posix()
@@ -347,9 +411,10 @@ def _copy_bundle(
         data = path.read_bytes()
         writer.write(f"{folder}/{relative}", data, source)
         if relative.startswith("fragment/"):
-            url = json.loads(gzip.decompress(data).removeprefix(b"pagefind_dcd"))["url"]
-            ids[url.lstrip("/")] = path.stem
-    return ids
+            fragment = json.loads(gzip.decompress(data).removeprefix(b"pagefind_dcd"))
+            ids[fragment["url"].lstrip("/")] = path.stem
+            words |= words_of(fragment.get("content", ""))
+    return ids, words
 
 
 def _matches(relative: str, name: str) -> bool:

@@ -57,14 +57,72 @@ function queryScripts(query) {
   return scripts;
 }
 
-// Merge the bundles this search can find anything in (each once: later searches keep them).
+// A query's words as the index's lookup keys them (crawler/digest/search.py, words_of and
+// word_keys): lower case, NFC, hyphenated and apostrophised words also in parts and joined;
+// each word's first three letters. Chinese, Japanese and Korean words go by script instead.
+const TOKEN = /[\p{L}\p{N}_\-'’]+/gu;
+const UNSEGMENTED = /[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]/u;
+const lookupFiles = new Map();
+
+function lookupKeys(query) {
+  const keys = new Set();
+  for (const token of query.normalize("NFC").toLowerCase().match(TOKEN) || []) {
+    const parts = token.split(/[\-'’]+/).filter((part) => part);
+    const words = parts.length > 1 ? [...parts, parts.join("")] : parts;
+    for (const word of words) {
+      if (!UNSEGMENTED.test(word)) {
+        keys.add(Array.from(word).slice(0, 3).join(""));
+      }
+    }
+  }
+  return [...keys];
+}
+
+// One lookup file ({key: [bundle numbers]}), named by the hex UTF-8 of a key's first two
+// letters; a missing file holds nothing.
+async function lookupFile(folder, key) {
+  const bytes = new TextEncoder().encode(Array.from(key).slice(0, 2).join(""));
+  const name = [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("") + ".json";
+  const url = new URL(form.dataset.bundle + folder + "/" + name, document.baseURI).href;
+  if (!lookupFiles.has(url)) {
+    lookupFiles.set(url, fetch(url).then((response) => (response.ok ? response.json() : {})));
+  }
+  return lookupFiles.get(url);
+}
+
+// The numbers of the bundles holding a word that starts as one of the query's words do, or
+// null when the lookup cannot tell (no lookup in the index, or no word to look up).
+async function bundlesHolding(query) {
+  const keys = lookupKeys(query);
+  if (!manifest.words || !keys.length) {
+    return null;
+  }
+  const folders = ["words"];
+  if (manifest.bundles.some((bundle) => bundle.delta)) {
+    folders.push("delta-words");
+  }
+  const numbers = new Set();
+  for (const folder of folders) {
+    const files = await Promise.all(keys.map((key) => lookupFile(folder, key)));
+    keys.forEach((key, i) => (files[i][key] || []).forEach((n) => numbers.add(n)));
+  }
+  return numbers;
+}
+
+// Merge the bundles this search can find anything in (each once: later searches keep them):
+// those the lookup says hold the query's words, and for Chinese, Japanese or Korean words
+// those of that script; without a lookup, those of the query's scripts.
 async function mergeBundles(engine, query, filters) {
   const scripts = queryScripts(query);
   const language = filters.language;
+  const holding = query ? await bundlesHolding(query) : null;
   const wanted = manifest.bundles.filter(
-    (bundle) =>
+    (bundle, number) =>
       (!language || bundle.languages.includes(language)) &&
-      (!query || scripts.has("any") || scripts.has(bundle.script)),
+      (!query ||
+        (holding
+          ? holding.has(number) || ["Hani", "Hang"].some((s) => scripts.has(s) && bundle.script === s)
+          : scripts.has("any") || scripts.has(bundle.script))),
   );
   const base = new URL(form.dataset.bundle, document.baseURI).href;
   const fresh = wanted.filter((bundle) => !merged.has(bundle.path));

@@ -43,3 +43,15 @@ def test_a_story_in_two_languages_is_one_result_in_the_readers_language(
     assert len(links) == len(set(links))
     status = page.locator("#search-status").inner_text()
     assert str(len(links)) in status  # every result looked at: stories counted exactly
+
+
+def test_a_query_loads_only_the_bundles_that_hold_its_words(page: Any, base_url: str) -> None:
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+
+    links = search(page, base_url, "ru", "teachers")  # in one English story only
+
+    bundles = {url.split("/pagefind/")[1].split("/")[0] for url in fetched if "/pagefind/" in url}
+    assert links == ["../en/items/en-gced.html"]
+    assert {"en", "words"} <= bundles
+    assert not bundles & {"ru", "fr", "ar", "kk"}  # no word of theirs starts with "tea"
