@@ -139,6 +139,8 @@ def test_an_edited_story_reaches_the_search_in_a_delta_that_hides_its_old_page(
     assert (tmp_path / "pagefind" / "ru" / "fragment" / f"{old_id}.pf_fragment").is_file()
     delta = [n for n, b in enumerate(manifest["bundles"]) if b["delta"]]
     assert lookup(tmp_path / "pagefind" / "delta-words", "нов") == delta  # "Новый": the edit's
+    ru = [n for n, b in enumerate(manifest["bundles"]) if b["path"] == "ru/"]
+    assert lookup(tmp_path / "pagefind" / "words", "обр") == ru  # the base's lookup stays
 
 
 def test_many_changed_stories_index_everything_again_and_drop_the_delta(tmp_path: Path) -> None:

@@ -357,8 +357,9 @@ def _write_lookup(folder: str, words: Mapping[int, set[str]], writer: SiteWriter
     for number, held in sorted(words.items()):
         for key in word_keys(held):
             files[lookup_file(key)].setdefault(key, []).append(number)
+    source = "delta" if folder.startswith(DELTA_PREFIX) else "base"  # a delta keeps the base's
     for name, keys in files.items():
-        writer.write(f"{BUNDLE_FOLDER}/{folder}/{name}", _json(dict(sorted(keys.items()))))
+        writer.write(f"{BUNDLE_FOLDER}/{folder}/{name}", _json(dict(sorted(keys.items()))), source)
 
 
 def _run_pagefind(site: Path, glob: str, language: str, bundle: Path) -> tuple[Path, int]:
