@@ -331,8 +331,20 @@ def words_of(text: str) -> set[str]:
     """The words of `text` as the search page splits a query: lower case, NFC, each word
     with hyphens or apostrophes also in its parts and joined; Chinese, Japanese and Korean
     text left out (those queries go by script)."""
+    return words_from(tokens_of(text))
+
+
+def tokens_of(text: str) -> set[str]:
+    """The distinct tokens of `text`, lower case (cheap: a bundle's pages are split this way,
+    and `words_from` runs once over all their tokens)."""
+    return set(_TOKEN.findall(text.lower()))
+
+
+def words_from(tokens: Iterable[str]) -> set[str]:
+    """`words_of` for tokens from `tokens_of`."""
     words: set[str] = set()
-    for token in _TOKEN.findall(unicodedata.normalize("NFC", text).lower()):
+    for raw in tokens:
+        token = unicodedata.normalize("NFC", raw)
         parts = [part for part in _PART.split(token) if part]
         if len(parts) > 1:
             words.add("".join(parts))
@@ -403,7 +415,7 @@ def _copy_bundle(
     of each page indexed, and the words the pages hold (read from their fragments: what
     Pagefind indexed)."""
     ids: dict[str, str] = {}
-    words: set[str] = set()
+    tokens: set[str] = set()
     source = "delta" if folder.startswith(f"{BUNDLE_FOLDER}/{DELTA_PREFIX}") else "base"
     for path in sorted(bundle.rglob("*")):
         relative = path.relative_to(bundle).as_posix()
@@ -414,8 +426,8 @@ def _copy_bundle(
         if relative.startswith("fragment/"):
             fragment = json.loads(gzip.decompress(data).removeprefix(b"pagefind_dcd"))
             ids[fragment["url"].lstrip("/")] = path.stem
-            words |= words_of(fragment.get("content", ""))
-    return ids, words
+            tokens |= tokens_of(fragment.get("content", ""))
+    return ids, words_from(tokens)
 
 
 def _matches(relative: str, name: str) -> bool:
