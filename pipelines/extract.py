@@ -256,18 +256,23 @@ def image_alt(tree: HtmlElement, meta: dict[str, str], image: str | None, url: s
     else the ``alt`` of an ``<img>`` showing the lead image (in any rendition); None when none says
     something (empty, a file name, "photo"). The site then leaves the thumbnail's alt empty:
     the story's title sits beside it (see site_templates/_card.html)."""
-    found = [meta.get("og:image:alt"), meta.get("twitter:image:alt")]
-    if image:
-        picture = _picture(image)
-        for node in tree.iter("img"):
-            src = _absolute(url, node.get("src"))
-            if node.get("alt") and src and _picture(src) == picture:
-                found.append(node.get("alt"))
-    for text in found:
-        cleaned = _clean(strip_controls(text)) if text else None
-        if cleaned and not _EMPTY_ALT.match(cleaned):
-            return cleaned[:300]
+    said = (_said(meta.get(name)) for name in ("og:image:alt", "twitter:image:alt"))
+    found = next((text for text in said if text), None)
+    if found or not image:
+        return found
+    picture = _picture(image)  # only when the page's metadata said nothing
+    for node in tree.iter("img"):
+        alt = _said(node.get("alt"))
+        src = _absolute(url, node.get("src")) if alt else None
+        if src and _picture(src) == picture:
+            return alt
     return None
+
+
+def _said(text: str | None) -> str | None:
+    """An alt text that says something about the picture, cleaned; else None."""
+    cleaned = _clean(strip_controls(text)) if text else None
+    return cleaned[:300] if cleaned and not _EMPTY_ALT.match(cleaned) else None
 
 
 def _rules_match(tree: HtmlElement, rules: SiteRules) -> bool:

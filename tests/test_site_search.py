@@ -109,17 +109,22 @@ def test_index_sends_each_result_to_the_story_page_in_its_own_tree(site: Path) -
     assert sorted(pages) == ["/en/items/en1.html", "/ru/items/ru1.html", "/zh/items/zh1.html"]
 
 
-def test_copies_of_a_story_in_one_language_are_indexed_once(tmp_path: Path) -> None:
-    copies = [
-        make_item("global", language="ru", story_id="release"),
-        make_item("office", language="ru", story_id="release"),
-        make_item("english", story_id="release"),
+def test_copies_of_a_story_in_one_language_are_indexed_once_as_its_listing_shows_it(
+    tmp_path: Path,
+) -> None:
+    copies = [  # the global release first, a country office's copy and a translation after
+        make_item("the-release", language="ru", story_id="s", published="2025-03-10T09:00:00Z"),
+        make_item("an-office-copy", language="ru", story_id="s", published="2025-03-11T09:00:00Z"),
+        make_item("english", story_id="s", published="2025-03-12T09:00:00Z"),
     ]
 
     build_site(copies, tmp_path, now=NOW)
 
-    assert fragment_urls(tmp_path / "pagefind" / "ru") == ["/ru/items/global.html"]
+    assert fragment_urls(tmp_path / "pagefind" / "ru") == ["/ru/items/the-release.html"]
     assert fragment_urls(tmp_path / "pagefind" / "en") == ["/en/items/english.html"]
+    listing = lxml.html.parse(str(tmp_path / "ru" / "language" / "ru" / "index.html"))
+    cards = [a.get("href") for a in listing.getroot().cssselect(".card h2 a")]
+    assert cards == ["../../../ru/items/the-release.html"]  # the result and the card agree
 
 
 def test_an_edited_story_reaches_the_search_in_a_delta_that_hides_its_old_page(

@@ -20,6 +20,7 @@ from crawler.digest import build_site
 from pipelines import process_page
 from pipelines.thumbnail import THUMBNAIL_BOX, ThumbnailError, make_thumbnail
 from tests.test_digest import NOW, make_item
+from tests.test_store import record as store_record
 
 
 def picture(size: tuple[int, int] = (1200, 600), kind: str = "JPEG", mode: str = "RGB") -> bytes:
@@ -296,23 +297,12 @@ def test_thumbnails_can_be_turned_off(tmp_path: Path, cli_run: Any) -> None:
 
 
 def record(**fields: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "url": "https://news.un.org/en/story/2025/03/1161234",
-        "canonical_url": "https://news.un.org/en/story/2025/03/1161234",
-        "source": "un-news",
-        "title": "Schools teach global citizenship",
-        "text": "First paragraph.",
-        "language": "en",
-        "image": "https://media.example.org/a.jpg",
-        "image_alt": "Pupils",
-        "thumbnail": "ab/ab" + "0" * 38 + ".jpg",
-        "thumbnail_width": 400,
-        "thumbnail_height": 225,
-        "content_hash": "abc",
-        "crawled_at": "2025-03-11T06:00:00+00:00",
-    }
-    base.update(fields)
-    return base
+    """The store tests' record, with a lead image and its thumbnail."""
+    return store_record(**{
+        "image": "https://media.example.org/a.jpg", "image_alt": "Pupils",
+        "thumbnail": "ab/ab" + "0" * 38 + ".jpg", "thumbnail_width": 400, "thumbnail_height": 225,
+        **fields,
+    })  # fmt: skip
 
 
 def test_the_migration_adds_the_thumbnail_fields_to_a_database_of_the_last_version(

@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .context import THUMBS_FOLDER, Collection, ItemView, TextStore, Visibility, collect
+from .context import THUMBS_FOLDER, Collection, TextStore, Visibility, collect
 from .i18n import UI_LANGUAGES
 from .machine import ROOT_INDEX, Root
 from .page import Page, render_pages
@@ -364,22 +364,23 @@ def _search(
     if writer.previous is not None and bundle_present and not any(r.index_changed for r in results):
         return "unchanged", None, (0, 0, 0)
     months = sorted({view.month for view in job.collection.views if view.month})
-    run = index_site(job.out_dir, search_pages(job.out_dir, job.collection.views), writer,
+    run = index_site(job.out_dir, search_pages(job.out_dir, job.collection), writer,
                      months=months)  # fmt: skip
     writer.finish()
     return "indexed", run, (writer.written, writer.unchanged, writer.removed)
 
 
-def search_pages(out_dir: Path, views: Iterable[ItemView]) -> list[IndexedPage]:
-    """The story pages to index: one per (story, language) — copies of a release from a
-    global site and a country office share a story and a language, and one is enough —,
-    each with its bytes' digest from its part's manifest (what tells a changed page)."""
-    chosen: dict[tuple[str, str], ItemView] = {}
-    for view in views:
-        key = (view.story_id or view.id, view.lang.key)
-        kept = chosen.get(key)
-        if kept is None or (view.unreviewed, view.id) < (kept.unreviewed, kept.id):
-            chosen[key] = view
+def search_pages(out_dir: Path, collection: Collection) -> list[IndexedPage]:
+    """The story pages to index: one per (story, language), the version that language's
+    listing shows (`Collection.shown`) — copies of a release from a global site and a
+    country office share a story and a language, and one is enough —, each with its bytes'
+    digest from its part's manifest (what tells a changed page)."""
+    views = collection.views
+    chosen = [
+        views[collection.shown(number, "", "language", key)]
+        for number, story in enumerate(collection.stories)
+        for key in dict.fromkeys(views[i].lang.key for i in story.members)
+    ]
     digests: dict[str, str] = {}
     for part in ITEM_PARTS:
         manifest = Manifest.load(out_dir / MANIFEST_FOLDER / f"{part}.json")
@@ -387,7 +388,7 @@ def search_pages(out_dir: Path, views: Iterable[ItemView]) -> list[IndexedPage]:
             digests.update((path, entry[1]) for path, entry in manifest.pages.items())
     return [
         IndexedPage(view.page, view.lang.code, digests.get(view.page, ""))
-        for view in sorted(chosen.values(), key=lambda view: view.page)
+        for view in sorted(chosen, key=lambda view: view.page)
     ]
 
 

@@ -258,6 +258,10 @@ class Collection:
         """The other visible versions of the same story (duplicates and translations)."""
         return tuple(other for other in self.story(index).members if other != index)
 
+    def other_versions(self, index: int) -> list[ItemView]:
+        """`duplicates` as views, newest first."""
+        return [self.views[other] for other in self.duplicates(index)]
+
     def page_fingerprint(self, index: int) -> str:
         """What a version's page and card depend on: the version and its story's others."""
         return self.views[index].fingerprint + self.story(index).fingerprint

@@ -42,7 +42,6 @@ TABLES = ("meta", "topics", "sources", "regions")
 META_KEYS = frozenset({"name", "dir", "locale"})
 
 
-# Region slugs used by the taxonomy, mapped to their UN M49 codes so CLDR can name them.
 def office_territory(name: str) -> str | None:
     """The territory code of a country named as in a source's slug ("kazakhstan" → "KZ")."""
     return _office_territories().get(name)
@@ -58,6 +57,7 @@ def _office_territories() -> dict[str, str]:
     }
 
 
+# Region slugs used by the taxonomy, mapped to their UN M49 codes so CLDR can name them.
 REGION_CODES: Mapping[str, str] = {
     "central-asia": "143",
     "eastern-europe": "151",

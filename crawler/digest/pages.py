@@ -517,11 +517,11 @@ class Tree:
     def listing_pages(self) -> Iterator[Page]:
         size = self.settings.page_size
         for kind in LISTING_KINDS:
-            for key, indexes in sorted(self.collection.listings[kind].items()):
-                pages = page_count(len(indexes), size)
-                heading = self.listing_heading(kind, key, indexes)
+            for key, stories in sorted(self.collection.listings[kind].items()):
+                pages = page_count(len(stories), size)
+                heading = self.listing_heading(kind, key)
                 for page in range(1, pages + 1):
-                    chunk = indexes[(page - 1) * size : page * size]
+                    chunk = stories[(page - 1) * size : page * size]
                     yield self.listing_page(kind, key, heading, chunk, page, pages)
 
     def listing_page(
@@ -621,7 +621,7 @@ class Tree:
         def context() -> dict[str, Any]:
             renderer = self.renderer
             untitled = "" if view.title else renderer.L.gettext("Untitled story")
-            duplicates = [self.views[i] for i in self.collection.duplicates(index)]
+            duplicates = self.collection.other_versions(index)
             translations = story_versions(duplicates)
             covered = {view.lang.key, *(other.lang.key for other in duplicates)}
             labels = renderer.labels(view)
@@ -663,7 +663,7 @@ class Tree:
         card = self._cards.get(index)
         if card is None:
             context = {"base": LISTING_BASE, "root": LISTING_ROOT, "level": 2}
-            others = [self.views[i] for i in self.collection.duplicates(index)]
+            others = self.collection.other_versions(index)
             key = self.collection.page_fingerprint(index)
             html = self.skeletons.card(self.views[index], others, key, self.renderer, context)
             card = self._cards[index] = html.encode("utf-8")
@@ -704,14 +704,14 @@ class Tree:
         story's other versions named in this language."""
         view = self.views[index]
         L = self.L
-        others = [self.views[i] for i in self.collection.duplicates(index)]
+        others = self.collection.other_versions(index)
         versions = [
             (other, L.language(other.lang.code), L.source(other.source_slug))
             for other in card_versions(view, others)
         ]
         return card_variables(view, others, self.renderer.labels(view), versions)
 
-    def listing_heading(self, kind: str, key: str, indexes: Sequence[int]) -> str:
+    def listing_heading(self, kind: str, key: str) -> str:
         name = self.listing_name(kind, key, True)
         return self.L.gettext(LISTING_TITLES[kind], name=name)
 

@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SearchIndexError
-from .writer import MANIFEST_FOLDER, SiteWriter
+from .writer import MANIFEST_FOLDER, SiteWriter, replace_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -260,9 +260,8 @@ def _keep_base(writer: SiteWriter) -> None:
     """Count the base bundles' files (all but deltas, their lookup and the manifest) as kept."""
     previous = writer.previous
     assert previous is not None
-    delta = f"{BUNDLE_FOLDER}/{DELTA_PREFIX}"
     for path, (source, _digest) in previous.pages.items():
-        if not path.startswith(delta) and not path.endswith(f"/{MANIFEST_NAME}"):
+        if _source(path) == "base" and not path.endswith(f"/{MANIFEST_NAME}"):
             writer.is_current(path, source)
 
 
@@ -369,9 +368,9 @@ def _write_lookup(folder: str, words: Mapping[int, set[str]], writer: SiteWriter
     for number, held in sorted(words.items()):
         for key in word_keys(held):
             files[lookup_file(key)].setdefault(key, []).append(number)
-    source = "delta" if folder.startswith(DELTA_PREFIX) else "base"  # a delta keeps the base's
     for name, keys in files.items():
-        writer.write(f"{BUNDLE_FOLDER}/{folder}/{name}", _json(dict(sorted(keys.items()))), source)
+        path = f"{BUNDLE_FOLDER}/{folder}/{name}"
+        writer.write(path, _json(dict(sorted(keys.items()))), _source(path))
 
 
 def _run_pagefind(site: Path, glob: str, language: str, bundle: Path) -> tuple[Path, int]:
@@ -416,7 +415,7 @@ def _copy_bundle(
     Pagefind indexed)."""
     ids: dict[str, str] = {}
     tokens: set[str] = set()
-    source = "delta" if folder.startswith(f"{BUNDLE_FOLDER}/{DELTA_PREFIX}") else "base"
+    source = _source(folder)
     for path in sorted(bundle.rglob("*")):
         relative = path.relative_to(bundle).as_posix()
         if not path.is_file() or not any(_matches(relative, name) for name in wanted):
@@ -428,6 +427,12 @@ def _copy_bundle(
             ids[fragment["url"].lstrip("/")] = path.stem
             tokens |= tokens_of(fragment.get("content", ""))
     return ids, words_from(tokens)
+
+
+def _source(path: str) -> str:
+    """What a bundle file is made from, as its manifest records it: "delta" or "base" (a
+    delta keeps every file of the base's, see `_keep_base`)."""
+    return "delta" if path.startswith(f"{BUNDLE_FOLDER}/{DELTA_PREFIX}") else "base"
 
 
 def _matches(relative: str, name: str) -> bool:
@@ -457,9 +462,7 @@ def _load_state(out_dir: Path) -> dict[str, object] | None:
 def _save_state(out_dir: Path, state: Mapping[str, object]) -> None:
     path = _state_path(out_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(_json(state))
-    os.replace(temporary, path)
+    replace_atomically(path, _json(state))
 
 
 def forget_index(out_dir: Path) -> None:

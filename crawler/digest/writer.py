@@ -77,7 +77,7 @@ def load_state(out_dir: Path) -> dict[str, object]:
 
 def save_state(out_dir: Path, state: dict[str, object]) -> None:
     data = json.dumps(state, sort_keys=True, indent=1).encode("utf-8")
-    _replace_atomically(out_dir / MANIFEST_FOLDER / STATE_FILE, data)
+    replace_atomically(out_dir / MANIFEST_FOLDER / STATE_FILE, data)
 
 
 def forget_state(out_dir: Path) -> None:
@@ -156,7 +156,7 @@ class SiteWriter:
             if _holds_bytes(target, data):
                 self.unchanged += 1
                 return False
-        _replace_atomically(target, data)
+        replace_atomically(target, data)
         self._wrote(path)
         return True
 
@@ -196,7 +196,7 @@ class SiteWriter:
         """Record this build's manifest (last, so an interrupted build trusts nothing new)."""
         if self.part is None:
             return
-        _replace_atomically(self.manifest_path, self.manifest.dumps())
+        replace_atomically(self.manifest_path, self.manifest.dumps())
 
     def _remove(self, target: str) -> None:
         path = Path(target)
@@ -304,7 +304,7 @@ def _write_all(handle: int, data: bytes) -> None:
         view = view[os.write(handle, view) :]
 
 
-def _replace_atomically(target: str | Path, data: bytes) -> None:
+def replace_atomically(target: str | Path, data: bytes) -> None:
     """Write `data` beside `target` under a temporary name, then rename it into place.
 
     The temporary name is fixed per process (O_EXCL still refuses a clash): cheaper than
